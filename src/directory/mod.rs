@@ -1,0 +1,10 @@
+//! The directory's own domain types: people, groups, roles, validated values.
+//!
+//! These types know nothing of HTTP or SQL; the web forms, the database rows and the sync plan all
+//! speak in them.
+
+mod email;
+mod person;
+
+pub use email::{Email, EmailError};
+pub use person::{Group, Person, Role, Source};

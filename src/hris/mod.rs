@@ -1,0 +1,6 @@
+//! HRIS clients: each turns its provider's JSON into our own [`Snapshot`] and knows nothing of the
+//! database. A client returns every page or an error, never a part.
+
+mod snapshot;
+
+pub use snapshot::{CustomAttribute, Field, HrisPerson, ManagerRef, Provider, Snapshot};

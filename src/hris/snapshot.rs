@@ -1,0 +1,129 @@
+//! The provider-neutral snapshot a client produces and the sync consumes.
+
+use time::Date;
+
+/// Which HRIS a snapshot, integration or synced person belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Personio,
+    Kiwihr,
+}
+
+impl Provider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Personio => "personio",
+            Provider::Kiwihr => "kiwihr",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Provider> {
+        Some(match s {
+            "personio" => Provider::Personio,
+            "kiwihr" => Provider::Kiwihr,
+            _ => return None,
+        })
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Provider::Personio => "Personio",
+            Provider::Kiwihr => "kiwiHR",
+        }
+    }
+    pub fn source(self) -> crate::directory::Source {
+        match self {
+            Provider::Personio => crate::directory::Source::Personio,
+            Provider::Kiwihr => crate::directory::Source::Kiwihr,
+        }
+    }
+}
+
+/// One attribute of one person as the provider sent it.
+///
+/// `NotShared` (the provider did not send the key at all, e.g. a Personio credential that may not
+/// read it) is not the same as `Empty` (sent as `""`, `null` or `[]`): the sync leaves a not-shared
+/// field alone and clears an empty one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Field<T> {
+    #[default]
+    NotShared,
+    Empty,
+    Value(T),
+}
+
+impl<T> Field<T> {
+    pub fn from_option(v: Option<T>) -> Field<T> {
+        match v {
+            Some(v) => Field::Value(v),
+            None => Field::Empty,
+        }
+    }
+    pub fn is_shared(&self) -> bool {
+        !matches!(self, Field::NotShared)
+    }
+    /// `None` when not shared; `Some(None)` when sent empty; `Some(Some(v))` with a value.
+    pub fn shared(&self) -> Option<Option<&T>> {
+        match self {
+            Field::NotShared => None,
+            Field::Empty => Some(None),
+            Field::Value(v) => Some(Some(v)),
+        }
+    }
+}
+
+/// A link to a person's manager, by the provider's id (email as a fallback where given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerRef {
+    pub source_id: String,
+    pub email: Option<String>,
+}
+
+/// A custom attribute (Personio `dynamic_<n>`), kept as the provider labelled it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomAttribute {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// One person as the HRIS describes them, in our vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HrisPerson {
+    /// The provider's own id, as an opaque string (Personio integers become decimal strings).
+    pub source_id: String,
+    /// Trimmed, as sent; `None` when missing or empty (the sync skips such a person with an error).
+    pub email: Option<String>,
+    pub first_name: Field<String>,
+    pub last_name: Field<String>,
+    pub position: Field<String>,
+    pub department: Field<String>,
+    /// Lower-cased provider value (`male`, `female`, `diverse`, …); mapped onto the company's
+    /// gender choices by the sync.
+    pub gender: Field<String>,
+    pub birth_date: Field<Date>,
+    pub employee_number: Field<String>,
+    pub first_hired_on: Field<Date>,
+    /// `Some(true)` employed, `Some(false)` deactivated/inactive; `None` when the provider did not
+    /// say or said something we do not know (never read as inactive: the sync skips the person).
+    pub active: Option<bool>,
+    /// The raw status text when `active` is `None` because the value was unknown, for the error.
+    pub unknown_status: Option<String>,
+    /// Contract end (kiwiHR `employmentEndDate`): a date before today deactivates.
+    pub end_date: Option<Date>,
+    pub manager: Field<ManagerRef>,
+    /// Team names (kiwiHR); `NotShared` for providers without teams, so groups are left alone.
+    pub groups: Field<Vec<String>>,
+    pub custom: Vec<CustomAttribute>,
+}
+
+/// Everything one provider says about a company's people: complete, or it does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub provider: Provider,
+    pub people: Vec<HrisPerson>,
+    /// Attribute keys the credential does not share at all (absent from every person), as the
+    /// provider names them, so the run can say which fields it left alone.
+    pub not_shared: Vec<String>,
+    /// Pages fetched, for the run's record.
+    pub pages: u32,
+}
