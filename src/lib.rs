@@ -1,11 +1,18 @@
 //! Roster: a self-hostable people directory that stays in line with an HRIS.
 //!
 //! The shape, from the outside in:
-//! - `cli` parses the command line; every subcommand is a small function over the library.
-//! - `web` serves the pages (one route table, guards as extractors), `worker` runs background jobs.
-//! - [`hris`] turns provider JSON into our own [`hris::Snapshot`]; `fake` serves fake providers.
-//! - `sync` is the one sync path: fetch → reconcile (pure) → guard → apply (one transaction).
-//! - [`directory`] holds the people/groups domain types, `db` the queries on SQLite or PostgreSQL.
+//! - [`cli`] parses the command line; every subcommand is a small function over the library.
+//! - [`web`] serves the pages (one route table, guards as extractors), [`worker`] runs background jobs.
+//! - [`hris`] turns provider JSON into our own [`hris::Snapshot`].
+//! - [`directory`] holds the people/groups domain types, [`db`] the queries on SQLite or PostgreSQL.
 
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
 pub mod directory;
 pub mod hris;
+pub mod session_store;
+pub mod web;
+pub mod worker;

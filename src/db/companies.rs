@@ -1,0 +1,91 @@
+//! Companies: the tenant boundary. Every other table carries `company_id`.
+
+use sqlx::types::Json;
+
+use crate::{
+    db::{Db, Tx},
+    on_db, on_tx,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Company {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub sync_hour: i32,
+    pub gender_choices: Vec<String>,
+    pub deactivate_max_percent: i32,
+    pub deactivate_min_people: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    slug: String,
+    name: String,
+    time_zone: String,
+    sync_hour: i32,
+    gender_choices: Json<Vec<String>>,
+    deactivate_max_percent: i32,
+    deactivate_min_people: i32,
+}
+
+impl From<Row> for Company {
+    fn from(r: Row) -> Company {
+        Company {
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            time_zone: r.time_zone,
+            sync_hour: r.sync_hour,
+            gender_choices: r.gender_choices.0,
+            deactivate_max_percent: r.deactivate_max_percent,
+            deactivate_min_people: r.deactivate_min_people,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, slug, name, time_zone, sync_hour, gender_choices, deactivate_max_percent, deactivate_min_people";
+
+/// Creates a company with default settings and returns its id.
+pub async fn create(tx: &mut Tx, slug: &str, name: &str, time_zone: &str) -> sqlx::Result<i64> {
+    let now = crate::db::now();
+    on_tx!(tx, c => sqlx::query_scalar(
+        "insert into companies (slug, name, time_zone, created_at) values ($1, $2, $3, $4) returning id")
+        .bind(slug).bind(name).bind(time_zone).bind(now).fetch_one(c).await)
+}
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Company>> {
+    let sql = sqlx::AssertSqlSafe(format!("select {COLUMNS} from companies where id = $1"));
+    let row: Option<Row> = on_db!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
+    Ok(row.map(Company::from))
+}
+
+pub async fn find_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<Company>> {
+    let sql = sqlx::AssertSqlSafe(format!("select {COLUMNS} from companies where slug = $1"));
+    let row: Option<Row> = on_db!(db, p => sqlx::query_as(sql).bind(slug).fetch_optional(p).await)?;
+    Ok(row.map(Company::from))
+}
+
+pub async fn list(db: &Db) -> sqlx::Result<Vec<Company>> {
+    let sql = sqlx::AssertSqlSafe(format!("select {COLUMNS} from companies order by id"));
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(Company::from).collect())
+}
+
+/// A company's editable settings, validated by the settings form.
+pub struct CompanySettings {
+    pub name: String,
+    pub time_zone: String,
+    pub sync_hour: i32,
+    pub gender_choices: Vec<String>,
+}
+
+pub async fn update_settings(db: &Db, id: i64, s: &CompanySettings) -> sqlx::Result<()> {
+    on_db!(db, p => sqlx::query(
+        "update companies set name = $2, time_zone = $3, sync_hour = $4, gender_choices = $5 where id = $1")
+        .bind(id).bind(&s.name).bind(&s.time_zone).bind(s.sync_hour).bind(Json(&s.gender_choices))
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,341 @@
+//! People: the directory's rows. Every function takes the company id, so no query can reach
+//! another company's people.
+
+use time::{Date, OffsetDateTime};
+
+use crate::{
+    db::{Db, Tx},
+    directory::{Person, Role, Source},
+    on_db, on_tx,
+};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    company_id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    position: Option<String>,
+    department: Option<String>,
+    gender: Option<String>,
+    birth_date: Option<Date>,
+    employee_number: Option<String>,
+    first_hired_on: Option<Date>,
+    manager_id: Option<i64>,
+    active: bool,
+    source: String,
+    source_id: Option<String>,
+    role: Option<String>,
+}
+
+impl Row {
+    fn into_person(self, group_ids: Vec<i64>) -> Person {
+        Person {
+            id: self.id,
+            company_id: self.company_id,
+            email: self.email,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            position: self.position,
+            department: self.department,
+            gender: self.gender,
+            birth_date: self.birth_date,
+            employee_number: self.employee_number,
+            first_hired_on: self.first_hired_on,
+            manager_id: self.manager_id,
+            active: self.active,
+            source: Source::parse(&self.source).unwrap_or(Source::Manual),
+            source_id: self.source_id,
+            role: self.role.as_deref().and_then(Role::parse),
+            group_ids,
+        }
+    }
+}
+
+const PERSON: &str = "select id, company_id, email, first_name, last_name, position, department, \
+    gender, birth_date, employee_number, first_hired_on, manager_id, active, source, source_id, role \
+    from people";
+
+pub async fn get(db: &Db, company_id: i64, id: i64) -> sqlx::Result<Option<Person>> {
+    let sql = sqlx::AssertSqlSafe(format!("{PERSON} where company_id = $1 and id = $2"));
+    let row: Option<Row> =
+        on_db!(db, p => sqlx::query_as(sql).bind(company_id).bind(id).fetch_optional(p).await)?;
+    let Some(row) = row else { return Ok(None) };
+    let group_ids: Vec<i64> = on_db!(db, p => sqlx::query_scalar(
+        "select gm.group_id from group_members gm join groups g on g.id = gm.group_id \
+         where gm.person_id = $1 and g.company_id = $2 order by gm.group_id")
+        .bind(id).bind(company_id).fetch_all(p).await)?;
+    Ok(Some(row.into_person(group_ids)))
+}
+
+/// Every person of a company with their group ids: the directory the sync reconciles against.
+pub async fn all(db: &Db, company_id: i64) -> sqlx::Result<Vec<Person>> {
+    let sql = sqlx::AssertSqlSafe(format!("{PERSON} where company_id = $1 order by id"));
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sql).bind(company_id).fetch_all(p).await)?;
+    let members: Vec<(i64, i64)> = on_db!(db, p => sqlx::query_as(
+        "select gm.person_id, gm.group_id from group_members gm join groups g on g.id = gm.group_id \
+         where g.company_id = $1 order by gm.person_id, gm.group_id")
+        .bind(company_id).fetch_all(p).await)?;
+    let mut by_person: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for (person, group) in members {
+        by_person.entry(person).or_default().push(group);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let groups = by_person.remove(&r.id).unwrap_or_default();
+            r.into_person(groups)
+        })
+        .collect())
+}
+
+/// A row of the directory list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListItem {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub position: Option<String>,
+    pub department: Option<String>,
+    pub active: bool,
+}
+
+impl ListItem {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// What the directory list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Matches first name, last name, "first last" or email, case-insensitively.
+    pub search: Option<String>,
+    pub department: Option<String>,
+    pub group_id: Option<i64>,
+    /// `Some(true)` active only, `Some(false)` deactivated only, `None` everyone.
+    pub active: Option<bool>,
+}
+
+const LIST_WHERE: &str = "where p.company_id = $1 \
+    and ($2 is null or lower(p.first_name || ' ' || p.last_name) like $2 escape '\\' \
+         or lower(p.email) like $2 escape '\\') \
+    and ($3 is null or p.department = $3) \
+    and ($4 is null or exists (select 1 from group_members gm where gm.person_id = p.id and gm.group_id = $4)) \
+    and ($5 is null or p.active = $5)";
+
+fn like_pattern(search: &str) -> String {
+    let mut s = String::from("%");
+    for c in search.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// One page of the directory list and the number of matching people.
+pub async fn list(
+    db: &Db,
+    company_id: i64,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<ListItem>, i64)> {
+    let search = filter
+        .search
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(like_pattern);
+    let rows_sql = sqlx::AssertSqlSafe(format!(
+        "select p.id, p.first_name, p.last_name, p.email, p.position, p.department, p.active \
+         from people p {LIST_WHERE} order by lower(p.last_name), lower(p.first_name), p.id \
+         limit $6 offset $7"
+    ));
+    let count_sql = sqlx::AssertSqlSafe(format!("select count(*) from people p {LIST_WHERE}"));
+    let rows: Vec<ListItem> = on_db!(db, p => sqlx::query_as(rows_sql)
+        .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
+        .bind(filter.active).bind(limit).bind(offset).fetch_all(p).await)?;
+    let total: i64 = on_db!(db, p => sqlx::query_scalar(count_sql)
+        .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
+        .bind(filter.active).fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+/// The people whose manager is `manager_id`, active first.
+pub async fn reports(db: &Db, company_id: i64, manager_id: i64) -> sqlx::Result<Vec<ListItem>> {
+    on_db!(db, p => sqlx::query_as(
+        "select id, first_name, last_name, email, position, department, active from people \
+         where company_id = $1 and manager_id = $2 \
+         order by active desc, lower(last_name), lower(first_name), id")
+        .bind(company_id).bind(manager_id).fetch_all(p).await)
+}
+
+/// The distinct departments in use, for the filter.
+pub async fn departments(db: &Db, company_id: i64) -> sqlx::Result<Vec<String>> {
+    on_db!(db, p => sqlx::query_scalar(
+        "select distinct department from people where company_id = $1 and department is not null \
+         and department <> '' order by department")
+        .bind(company_id).fetch_all(p).await)
+}
+
+/// (id, name) of everyone, for the manager picker.
+pub async fn names(db: &Db, company_id: i64) -> sqlx::Result<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> = on_db!(db, p => sqlx::query_as(
+        "select id, first_name, last_name from people where company_id = $1 \
+         order by lower(last_name), lower(first_name), id")
+        .bind(company_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, f, l)| (id, format!("{f} {l}")))
+        .collect())
+}
+
+/// (id, manager id) of everyone in the company, to check a new manager link for loops.
+pub async fn manager_links(db: &Db, company_id: i64) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
+    on_db!(db, p => sqlx::query_as("select id, manager_id from people where company_id = $1")
+        .bind(company_id).fetch_all(p).await)
+}
+
+/// The fields a company manager edits by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonInput {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub position: Option<String>,
+    pub department: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<Date>,
+    pub employee_number: Option<String>,
+    pub first_hired_on: Option<Date>,
+    pub manager_id: Option<i64>,
+    pub active: bool,
+}
+
+pub async fn insert(tx: &mut Tx, company_id: i64, p: &PersonInput) -> sqlx::Result<i64> {
+    let now = crate::db::now();
+    on_tx!(tx, c => sqlx::query_scalar(
+        "insert into people (company_id, email, first_name, last_name, position, department, gender, \
+         birth_date, employee_number, first_hired_on, manager_id, active, source, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'manual', $13, $13) returning id")
+        .bind(company_id).bind(&p.email).bind(&p.first_name).bind(&p.last_name).bind(&p.position)
+        .bind(&p.department).bind(&p.gender).bind(p.birth_date).bind(&p.employee_number)
+        .bind(p.first_hired_on).bind(p.manager_id).bind(p.active).bind(now)
+        .fetch_one(c).await)
+}
+
+pub async fn update(tx: &mut Tx, company_id: i64, id: i64, p: &PersonInput) -> sqlx::Result<bool> {
+    let now = crate::db::now();
+    let done = on_tx!(tx, c => sqlx::query(
+        "update people set email = $3, first_name = $4, last_name = $5, position = $6, department = $7, \
+         gender = $8, birth_date = $9, employee_number = $10, first_hired_on = $11, manager_id = $12, \
+         active = $13, updated_at = $14 where company_id = $1 and id = $2")
+        .bind(company_id).bind(id).bind(&p.email).bind(&p.first_name).bind(&p.last_name)
+        .bind(&p.position).bind(&p.department).bind(&p.gender).bind(p.birth_date)
+        .bind(&p.employee_number).bind(p.first_hired_on).bind(p.manager_id).bind(p.active).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Replaces a person's group memberships with `group_ids` (only groups of the same company).
+pub async fn set_groups(
+    tx: &mut Tx,
+    company_id: i64,
+    person_id: i64,
+    group_ids: &[i64],
+) -> sqlx::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "delete from group_members where person_id = $1 \
+         and person_id in (select id from people where company_id = $2)")
+        .bind(person_id).bind(company_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    for g in group_ids {
+        on_tx!(tx, c => sqlx::query(
+            "insert into group_members (group_id, person_id) \
+             select g.id, p.id from groups g, people p \
+             where g.id = $1 and g.company_id = $3 and p.id = $2 and p.company_id = $3")
+            .bind(g).bind(person_id).bind(company_id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+pub async fn find_by_email(db: &Db, company_id: i64, email: &str) -> sqlx::Result<Option<Person>> {
+    let id: Option<i64> = on_db!(db, p => sqlx::query_scalar(
+        "select id from people where company_id = $1 and lower(email) = lower($2)")
+        .bind(company_id).bind(email).fetch_optional(p).await)?;
+    match id {
+        Some(id) => get(db, company_id, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Gives a person a login (or changes it). Passing `None` removes the login.
+pub async fn set_login(
+    tx: &mut Tx,
+    company_id: i64,
+    person_id: i64,
+    login: Option<(&str, Role)>,
+) -> sqlx::Result<bool> {
+    let (hash, role) = match login {
+        Some((h, r)) => (Some(h), Some(r.as_str())),
+        None => (None, None),
+    };
+    let done = on_tx!(tx, c => sqlx::query(
+        "update people set password_hash = $3, role = $4, updated_at = $5 where company_id = $1 and id = $2")
+        .bind(company_id).bind(person_id).bind(hash).bind(role).bind(crate::db::now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// A person who may log in with this email, in any company.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginCandidate {
+    pub id: i64,
+    pub company_id: i64,
+    pub password_hash: String,
+}
+
+/// Active people with a login and this email (case-insensitive), oldest first.
+pub async fn login_candidates(db: &Db, email: &str) -> sqlx::Result<Vec<LoginCandidate>> {
+    on_db!(db, p => sqlx::query_as(
+        "select id, company_id, password_hash from people \
+         where lower(email) = lower($1) and password_hash is not null and role is not null and active \
+         order by id")
+        .bind(email).fetch_all(p).await)
+}
+
+/// Who is logged in: what every page needs to know about the current user.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionPerson {
+    pub id: i64,
+    pub company_id: i64,
+    pub company_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: Option<String>,
+    pub active: bool,
+}
+
+pub async fn session_person(db: &Db, person_id: i64) -> sqlx::Result<Option<SessionPerson>> {
+    on_db!(db, p => sqlx::query_as(
+        "select p.id, p.company_id, c.name as company_name, p.first_name, p.last_name, p.email, p.role, p.active \
+         from people p join companies c on c.id = p.company_id where p.id = $1")
+        .bind(person_id).fetch_optional(p).await)
+}
+
+/// How many people a company has (for the demo's idempotence and the dashboard).
+pub async fn count(db: &Db, company_id: i64) -> sqlx::Result<i64> {
+    on_db!(db, p => sqlx::query_scalar("select count(*) from people where company_id = $1")
+        .bind(company_id).fetch_one(p).await)
+}
+
+/// The time a row was last changed, for tests that prove "no person row written".
+pub async fn max_updated_at(db: &Db, company_id: i64) -> sqlx::Result<Option<OffsetDateTime>> {
+    on_db!(db, p => sqlx::query_scalar("select max(updated_at) from people where company_id = $1")
+        .bind(company_id).fetch_one(p).await)
+}

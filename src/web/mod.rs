@@ -1,0 +1,129 @@
+//! The web application: one route table, guards as extractors and layers, pages rendered by
+//! askama templates that sit next to their handlers.
+
+mod auth;
+mod csrf;
+mod error;
+mod extract;
+mod form;
+mod groups;
+mod health;
+mod layout;
+mod people;
+mod security;
+mod settings;
+
+use std::sync::Arc;
+
+use axum::{
+    Router, middleware,
+    response::Redirect,
+    routing::{get, post},
+};
+use tokio::net::TcpListener;
+use tower_http::{services::ServeDir, trace::TraceLayer};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+
+use crate::{config::Config, db::Db, session_store::DbSessionStore};
+
+pub use error::AppError;
+pub use extract::{CurrentUser, Manager};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+/// The one route table. Reading it tells which routes need a login (handlers taking
+/// [`CurrentUser`]) and which need the company-manager role ([`Manager`]); everything under
+/// `/settings` is also behind a manager-only layer, so a settings handler cannot forget it.
+pub fn router(state: AppState) -> Router {
+    let settings = Router::new().route("/", get(settings::index)).route(
+        "/company",
+        get(settings::company_form).post(settings::company_save),
+    );
+
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("roster_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.tls)
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            state.config.session_idle().as_secs() as i64,
+        )));
+
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/people") }))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/people", get(people::list).post(people::create))
+        .route("/people/new", get(people::new_form))
+        .route("/people/{id}", get(people::show).post(people::update))
+        .route("/people/{id}/edit", get(people::edit_form))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/groups/new", get(groups::new_form))
+        .route("/groups/{id}", get(groups::show).post(groups::update))
+        .route("/groups/{id}/edit", get(groups::edit_form))
+        .nest("/settings", settings)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest_service("/static", ServeDir::new(static_dir()))
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            extract::settings_are_for_managers,
+        ))
+        .layer(middleware::from_fn(csrf::verify))
+        .layer(session_layer)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn static_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
+}
+
+/// A bound, ready-to-run web server (tests bind port 0 and read the address).
+pub struct Server {
+    listener: TcpListener,
+    app: Router,
+}
+
+impl Server {
+    pub async fn bind(state: AppState) -> anyhow::Result<Server> {
+        let listener = TcpListener::bind(state.config.bind)
+            .await
+            .map_err(|e| anyhow::anyhow!("could not listen on {}: {e}", state.config.bind))?;
+        Ok(Server {
+            listener,
+            app: router(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.app
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        Ok(())
+    }
+}

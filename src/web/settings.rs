@@ -1,0 +1,149 @@
+//! Settings (company managers only; the whole `/settings` tree is behind a manager layer).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+
+use crate::{
+    db::companies::{self, Company, CompanySettings},
+    web::{AppError, AppState, Manager, form::FormData, layout::Layout},
+};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings/index.html")]
+pub(super) struct IndexPage {
+    layout: Layout,
+    company: Company,
+}
+
+pub(super) async fn index(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+) -> Result<IndexPage, AppError> {
+    let company = companies::get(&state.db, user.company_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(IndexPage {
+        layout: Layout::new(&user, "settings", "Settings"),
+        company,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings/company.html")]
+pub(super) struct CompanyPage {
+    layout: Layout,
+    name: String,
+    time_zone: String,
+    sync_hour: String,
+    gender_choices: String,
+    errors: Vec<String>,
+    saved: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub(super) async fn company_form(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> Result<CompanyPage, AppError> {
+    let c = companies::get(&state.db, user.company_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(CompanyPage {
+        layout: Layout::new(&user, "settings", "Company settings"),
+        name: c.name,
+        time_zone: c.time_zone,
+        sync_hour: c.sync_hour.to_string(),
+        gender_choices: c.gender_choices.join(", "),
+        errors: vec![],
+        saved: q.saved.is_some(),
+    })
+}
+
+pub fn validate_company(
+    name: &str,
+    time_zone: &str,
+    sync_hour: &str,
+    genders: &str,
+) -> Result<CompanySettings, Vec<String>> {
+    let mut errors = vec![];
+    if name.trim().is_empty() {
+        errors.push("The company needs a name.".to_string());
+    }
+    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+        errors.push(format!("“{time_zone}” is not a time zone Roster knows; use a name like Europe/Paris or America/New_York."));
+    }
+    let hour = sync_hour
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|h| (0..24).contains(h));
+    if hour.is_none() {
+        errors.push("The sync hour must be a whole hour from 0 to 23.".to_string());
+    }
+    let mut choices: Vec<String> = vec![];
+    for g in genders
+        .split(',')
+        .map(|g| g.trim().to_lowercase())
+        .filter(|g| !g.is_empty())
+    {
+        if !choices.contains(&g) {
+            choices.push(g);
+        }
+    }
+    if choices.is_empty() {
+        errors.push(
+            "Give at least one gender choice (for example: female, male, diverse).".to_string(),
+        );
+    }
+    if errors.is_empty() {
+        Ok(CompanySettings {
+            name: name.trim().to_string(),
+            time_zone: time_zone.trim().to_string(),
+            sync_hour: hour.unwrap_or(5),
+            gender_choices: choices,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+pub(super) async fn company_save(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let (name, tz, hour, genders) = (
+        form.get("name"),
+        form.get("time_zone"),
+        form.get("sync_hour"),
+        form.get("gender_choices"),
+    );
+    match validate_company(name, tz, hour, genders) {
+        Ok(s) => {
+            companies::update_settings(&state.db, user.company_id(), &s).await?;
+            Ok(Redirect::to("/settings/company?saved=1").into_response())
+        }
+        Err(errors) => {
+            let page = CompanyPage {
+                layout: Layout::new(&user, "settings", "Company settings"),
+                name: name.into(),
+                time_zone: tz.into(),
+                sync_hour: hour.into(),
+                gender_choices: genders.into(),
+                errors,
+                saved: false,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
