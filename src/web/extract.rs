@@ -90,7 +90,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         };
         let login_at = session.get::<i64>(LOGIN_AT_KEY).await?.unwrap_or(0);
         let age = time::OffsetDateTime::now_utc().unix_timestamp() - login_at;
-        if age < 0 || age as u64 > state.config.session_max().as_secs() {
+        if age < 0 || age as u64 >= state.config.session_max().as_secs() {
             session.flush().await?;
             return Err(login_required(parts));
         }

@@ -1,1 +1,11 @@
+//! One integration-test binary: every test starts the real app on 127.0.0.1:0 against a fresh
+//! database and talks HTTP to it. `backends!` runs each scenario on SQLite and on PostgreSQL.
 
+mod helpers;
+
+mod auth;
+mod browser;
+mod cli;
+mod directory;
+mod scoping;
+mod security;

@@ -1,0 +1,317 @@
+//! The test harness: a fresh database per test (a temp SQLite file, or a new PostgreSQL database
+//! created from `TEST_DATABASE_URL`), the real router on 127.0.0.1:0, and HTTP clients with their
+//! own cookie jars.
+
+use std::sync::{Arc, OnceLock};
+
+use roster::{
+    config::Config,
+    db::{Db, companies},
+    directory::Role,
+    web::{AppState, Server},
+};
+use sqlx::Connection;
+
+/// Runs each listed async test body once per backend, as `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn scenario($app: $crate::helpers::TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { scenario($crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { scenario($crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await).await }
+        }
+    )*};
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// Drops databases left by earlier runs, once per test process.
+async fn clean_old_test_databases(admin: &str) {
+    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let mut conn = sqlx::PgConnection::connect(admin).await.expect(
+            "PostgreSQL is needed for the postgres tests: start it or set TEST_DATABASE_URL",
+        );
+        let names: Vec<String> = sqlx::query_scalar(
+            "select datname from pg_database where datname like 'roster_test_%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        for n in names {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists \"{n}\" with (force)"
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+    })
+    .await;
+}
+
+/// A fresh, migrated database on `backend`, and the data folder it lives in.
+pub async fn fresh_db(backend: Backend) -> (Db, tempfile::TempDir, Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => {
+            let admin = postgres_admin_url();
+            clean_old_test_databases(&admin).await;
+            let name = format!("roster_test_{:016x}", rand::random::<u64>());
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{name}\"")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let mut u = url::Url::parse(&admin).unwrap();
+            u.set_path(&name);
+            Some(u.to_string())
+        }
+    };
+    let config = Config::for_data_dir(dir.path().to_path_buf(), url.clone());
+    let db = Db::connect(&config.database()).await.unwrap();
+    db.migrate().await.unwrap();
+    (db, dir, url)
+}
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub db: Db,
+    pub backend: Backend,
+    /// The company most tests use ("acme"), with a manager and an employee login.
+    pub company_id: i64,
+    pub manager_email: String,
+    pub employee_email: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let (db, dir, url) = fresh_db(backend).await;
+        let mut config = Config::for_data_dir(dir.path().to_path_buf(), url);
+        configure(&mut config);
+        let company_id = create_company(&db, "acme", "Acme").await;
+        let manager_email = "maria.manager@acme.test".to_string();
+        let employee_email = "eddie.employee@acme.test".to_string();
+        add_login(
+            &db,
+            "acme",
+            &manager_email,
+            Role::Manager,
+            "Maria",
+            "Manager",
+        )
+        .await;
+        add_login(
+            &db,
+            "acme",
+            &employee_email,
+            Role::Employee,
+            "Eddie",
+            "Employee",
+        )
+        .await;
+        let server = Server::bind(AppState {
+            db: db.clone(),
+            config: Arc::new(config),
+        })
+        .await
+        .unwrap();
+        let addr = server.local_addr();
+        tokio::spawn(server.run(std::future::pending()));
+        TestApp {
+            addr,
+            db,
+            backend,
+            company_id,
+            manager_email,
+            employee_email,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client with its own cookie jar, not logged in.
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: self.url(""),
+        }
+    }
+
+    pub async fn login(&self, email: &str) -> Client {
+        let c = self.client();
+        let res = c.login(email, PASSWORD).await;
+        assert_eq!(res.status, 303, "login of {email} failed");
+        c
+    }
+
+    pub async fn manager(&self) -> Client {
+        self.login(&self.manager_email.clone()).await
+    }
+
+    pub async fn employee(&self) -> Client {
+        self.login(&self.employee_email.clone()).await
+    }
+}
+
+pub async fn create_company(db: &Db, slug: &str, name: &str) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let id = companies::create(&mut tx, slug, name, "Europe/Berlin")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+pub async fn add_login(db: &Db, slug: &str, email: &str, role: Role, first: &str, last: &str) {
+    roster::cli::create_login(
+        db,
+        slug,
+        email,
+        role,
+        Some(first.into()),
+        Some(last.into()),
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+    /// The trimmed text of every element matching `selector`.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).unwrap();
+        self.html()
+            .select(&sel)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+    pub fn text(&self, selector: &str) -> String {
+        self.texts(selector).join(" | ")
+    }
+}
+
+fn csrf_of(body: &str) -> Option<String> {
+    static RE: OnceLock<String> = OnceLock::new();
+    let marker = RE.get_or_init(|| "name=\"csrf\" value=\"".to_string());
+    let start = body.find(marker.as_str())? + marker.len();
+    Some(body[start..].split('"').next()?.to_string())
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap();
+        Self::page(res).await
+    }
+
+    async fn page(res: reqwest::Response) -> Page {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let location = headers
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        Page {
+            status,
+            location,
+            headers,
+            body: res.text().await.unwrap(),
+        }
+    }
+
+    /// The session's CSRF token, read from a page as a browser would.
+    pub async fn csrf(&self) -> String {
+        for path in ["/people", "/login"] {
+            let p = self.get(path).await;
+            if let Some(t) = csrf_of(&p.body) {
+                return t;
+            }
+        }
+        panic!("no CSRF token on any page");
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &token)];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        Self::page(res).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Page {
+        self.post(
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("next", "/people"),
+            ],
+        )
+        .await
+    }
+}
