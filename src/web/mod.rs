@@ -21,7 +21,7 @@ use axum::{
     routing::{get, post},
 };
 use tokio::net::TcpListener;
-use tower_http::{services::ServeDir, trace::TraceLayer};
+use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::{config::Config, db::Db, session_store::DbSessionStore};
@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/settings", settings)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .nest_service("/static", ServeDir::new(static_dir()))
+        .route("/static/roster.css", get(static_css))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -85,8 +85,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn static_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static")
+/// Static assets are compiled into the binary, so a release build is one self-contained file.
+async fn static_css() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/roster.css"),
+    )
 }
 
 /// A bound, ready-to-run web server (tests bind port 0 and read the address).
