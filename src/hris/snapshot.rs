@@ -114,6 +114,9 @@ pub struct HrisPerson {
     /// Team names (kiwiHR); `NotShared` for providers without teams, so groups are left alone.
     pub groups: Field<Vec<String>>,
     pub custom: Vec<CustomAttribute>,
+    /// Per-person data problems the client worked around (e.g. an unparseable date, kept as
+    /// `Field::NotShared`/`None`): reported in the run, never a reason to abort the sync.
+    pub problems: Vec<String>,
 }
 
 /// Everything one provider says about a company's people: complete, or it does not exist.
