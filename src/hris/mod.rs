@@ -2,6 +2,10 @@
 //! database. A client returns every page or an error, never a part.
 
 pub mod kiwihr;
+pub mod pacing;
+pub mod secret;
 mod snapshot;
+pub mod transport;
 
 pub use snapshot::{CustomAttribute, Field, HrisPerson, ManagerRef, Provider, Snapshot};
+pub use transport::{FetchError, Transport, TransportConfig};

@@ -38,6 +38,13 @@ impl Provider {
     }
 }
 
+impl std::fmt::Display for Provider {
+    /// The provider's name as people write it ("Personio", "kiwiHR"), for messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// One attribute of one person as the provider sent it.
 ///
 /// `NotShared` (the provider did not send the key at all, e.g. a Personio credential that may not
