@@ -8,4 +8,5 @@
 //! - [`directory`] holds the people/groups domain types, `db` the queries on SQLite or PostgreSQL.
 
 pub mod directory;
+pub mod fake;
 pub mod hris;
