@@ -3,6 +3,7 @@
 
 pub mod kiwihr;
 pub mod pacing;
+pub mod personio;
 pub mod secret;
 mod snapshot;
 pub mod transport;
