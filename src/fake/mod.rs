@@ -5,6 +5,7 @@
 //! request as it arrived, so tests can count calls and check headers and bodies) and [`Fault`]
 //! (failures to inject, by request target).
 
+pub mod kiwihr;
 pub mod people;
 pub mod personio;
 
