@@ -236,6 +236,7 @@ impl FakePersonioBuilder {
             counter: AtomicU64::new(0),
             faults: faults.clone(),
             rate_log: Mutex::new(HashMap::new()),
+            expire_on: Mutex::new(Vec::new()),
             cfg: self,
         });
         let app = Router::new()
@@ -364,6 +365,15 @@ impl FakePersonio {
         t.valid.clear();
         t.current = None;
     }
+    /// Invalidates every token just before the next request to `target` is checked (a token
+    /// expiring in the middle of a run).
+    pub fn expire_tokens_before(&self, target: Target) {
+        self.inner
+            .expire_on
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(target);
+    }
     /// Tokens issued by `/v1/auth` so far.
     pub fn tokens_issued(&self) -> u64 {
         self.inner.counter.load(Ordering::SeqCst)
@@ -385,6 +395,8 @@ struct Inner {
     counter: AtomicU64,
     faults: Faults,
     rate_log: Mutex<HashMap<usize, VecDeque<Instant>>>,
+    /// Requests before which every token is invalidated (once each).
+    expire_on: Mutex<Vec<Target>>,
 }
 
 impl Inner {
@@ -483,6 +495,16 @@ impl Inner {
                 .readable
                 .as_ref()
                 .is_none_or(|r| r.iter().any(|k| k == key))
+    }
+
+    fn expire_if_due(&self, target: Target) {
+        let mut due = self.expire_on.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = due.iter().position(|t| *t == target) {
+            due.remove(i);
+            let mut t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+            t.valid.clear();
+            t.current = None;
+        }
     }
 
     /// Checks the bearer token; `Err` is the 401 answer.
@@ -722,6 +744,7 @@ async fn employees(
     if let Some(r) = st.fault(Target::Page((offset / limit) as u32)).await {
         return r;
     }
+    st.expire_if_due(Target::Page((offset / limit) as u32));
     let token = match st.authorize(&headers) {
         Ok(t) => t,
         Err(r) => return *r,
