@@ -28,7 +28,10 @@ pub enum ReplyError {
     /// Any other GraphQL error (a query we got wrong, a limit kiwiHR refuses, …).
     #[error("kiwiHR rejected the query: {0}")]
     Rejected(String),
-    /// Not JSON, or JSON without the shape we asked for.
+    /// The body is not JSON at all (an HTML error page, a cut-off reply).
+    #[error("kiwiHR answered with something that is not JSON")]
+    NotJson,
+    /// JSON, but without the shape we asked for.
     #[error("kiwiHR sent a reply we could not read: {0}")]
     Malformed(String),
 }
@@ -42,8 +45,7 @@ pub fn graphql_errors(body: &[u8]) -> Option<ReplyError> {
 
 /// Parses one reply to the `users` query.
 pub fn parse_users_page(body: &[u8]) -> Result<UsersPage, ReplyError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ReplyError::Malformed(format!("not JSON ({e})")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|_| ReplyError::NotJson)?;
     if let Some(err) = errors_of(&value) {
         return Err(err);
     }

@@ -185,9 +185,14 @@ fn errors_are_read_even_when_data_is_present() {
 
 #[test]
 fn replies_without_the_expected_shape_are_malformed() {
+    for body in ["", "<html>", r#"{"data":"#] {
+        assert_eq!(
+            parse_users_page(body.as_bytes()),
+            Err(ReplyError::NotJson),
+            "{body}"
+        );
+    }
     for body in [
-        "",
-        "<html>",
         "null",
         "[]",
         r#"{"data":null}"#,
