@@ -237,6 +237,18 @@ async fn rotating_one_time_tokens_are_adopted_from_each_answer() {
 }
 
 #[tokio::test]
+async fn a_token_is_renewed_before_its_expires_in_runs_out() {
+    let fake = builder(10).expires_in(Some(1)).start().await;
+    let c = client(&fake);
+    c.fetch().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    c.fetch().await.unwrap();
+    assert_eq!(fake.requests_to(AUTH).len(), 2);
+    // Renewed up front: no data request was refused.
+    assert_eq!(fake.requests_to(EMPLOYEES).len(), 4);
+}
+
+#[tokio::test]
 async fn a_token_without_expires_in_is_still_cached() {
     let fake = builder(25).expires_in(None).start().await;
     client(&fake).fetch().await.unwrap();

@@ -239,10 +239,9 @@ impl PersonioClient {
                 people.push(p);
             }
             offset += n;
-            let done = match total {
-                Some(t) => offset >= t,
-                None => n < u64::from(limit),
-            };
+            // Without a total, only an empty page ends the list: a short page may just mean the
+            // server clamped our `limit`.
+            let done = total.is_some_and(|t| offset >= t);
             if n == 0 || done {
                 break;
             }
