@@ -163,3 +163,54 @@ async fn optional_fields_are_explicit_nulls_and_the_fixtures_render_as_documente
     let last = items.last().unwrap()["id"].clone();
     assert_eq!(by_id(fx.manager_on_later_page)["manager"]["id"], last);
 }
+
+#[tokio::test]
+async fn teams_page_like_users_and_include_the_duplicate_name() {
+    let fake = FakeKiwi::builder().teams(3).start().await.unwrap();
+    let q = "query T($o: Int, $l: Int) { teams(offset: $o, limit: $l) { items { id name } pageInfo { count next } } }";
+    let (_, first) = post(
+        &fake,
+        Some(fake.api_key()),
+        json!({"query": q, "variables": {"o": 0, "l": 3}}),
+    )
+    .await;
+    let (_, second) = post(
+        &fake,
+        Some(fake.api_key()),
+        json!({"query": q, "variables": {"o": 3, "l": 3}}),
+    )
+    .await;
+    assert_eq!(
+        first["data"]["teams"]["pageInfo"],
+        json!({"count": 4, "next": 2})
+    );
+    assert_eq!(
+        second["data"]["teams"]["pageInfo"],
+        json!({"count": 4, "next": null})
+    );
+    let names: Vec<&str> = first["data"]["teams"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["data"]["teams"]["items"].as_array().unwrap())
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 4);
+    assert_eq!(names[0], names[3], "two teams share a name");
+}
+
+#[tokio::test]
+async fn a_required_variable_that_is_not_sent_is_an_error() {
+    let fake = FakeKiwi::builder().start().await.unwrap();
+    let (status, v) = post(
+        &fake,
+        Some(fake.api_key()),
+        json!({"query": QUERY, "variables": {"ofset": 0, "limit": 2}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        v["errors"][0]["message"],
+        "Variable \"$offset\" of required type \"Int!\" was not provided."
+    );
+}

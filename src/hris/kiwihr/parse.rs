@@ -54,10 +54,12 @@ pub fn parse_users_page(body: &[u8]) -> Result<UsersPage, ReplyError> {
         .and_then(|d| d.get("users"))
         .and_then(Value::as_object)
         .ok_or_else(|| malformed("no data.users object"))?;
-    let items = users
-        .get("items")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("data.users.items is not a list"))?;
+    // `items: null` is read as no items; `count` then decides whether that is consistent.
+    let items: &[Value] = match users.get("items") {
+        Some(Value::Array(items)) => items,
+        Some(Value::Null) => &[],
+        _ => return Err(malformed("data.users.items is not a list")),
+    };
     let page_info = users
         .get("pageInfo")
         .and_then(Value::as_object)

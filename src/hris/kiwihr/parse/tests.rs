@@ -210,6 +210,13 @@ fn replies_without_the_expected_shape_are_malformed() {
 }
 
 #[test]
+fn null_items_are_an_empty_page() {
+    let body = r#"{"data":{"users":{"items":null,"pageInfo":{"count":0,"next":null}}}}"#;
+    let page = parse_users_page(body.as_bytes()).unwrap();
+    assert_eq!((page.people.len(), page.count), (0, 0));
+}
+
+#[test]
 fn dates_are_strict_about_their_shape() {
     assert_eq!(parse_date("2024-02-29"), Some(date!(2024 - 02 - 29)));
     for bad in [
