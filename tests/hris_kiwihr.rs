@@ -586,3 +586,17 @@ fn the_api_key_never_shows_in_debug_output() {
     };
     assert!(!format!("{creds:?}").contains("super-secret"));
 }
+
+#[tokio::test]
+async fn a_server_that_clamps_the_page_size_is_still_read_completely() {
+    let fake = FakeKiwi::builder()
+        .people(7)
+        .max_limit(2)
+        .clamp_above_max_limit(true)
+        .start()
+        .await
+        .unwrap();
+    let s = client(&fake, 5).fetch().await.unwrap();
+    assert_eq!(s.people.len(), 7);
+    assert_eq!(offsets(&fake), vec![0, 2, 4, 6]);
+}

@@ -44,6 +44,7 @@ pub struct FakeKiwiBuilder {
     teams: usize,
     api_key: String,
     max_limit: u64,
+    clamp_limit: bool,
     default_limit: u64,
     faults: Vec<Fault>,
     unauthorized_status: StatusCode,
@@ -73,6 +74,12 @@ impl FakeKiwiBuilder {
     /// The largest `limit` accepted (default 100); above it the reply is a GraphQL error.
     pub fn max_limit(mut self, n: u64) -> Self {
         self.max_limit = n.max(1);
+        self
+    }
+    /// Above the maximum, silently answer with `max_limit` items instead of an error (the
+    /// real behaviour is undocumented; some APIs clamp).
+    pub fn clamp_above_max_limit(mut self, yes: bool) -> Self {
+        self.clamp_limit = yes;
         self
     }
     pub fn fault(mut self, f: Fault) -> Self {
@@ -113,6 +120,7 @@ impl FakeKiwiBuilder {
         let shared = Arc::new(Shared {
             api_key: self.api_key,
             max_limit: self.max_limit,
+            clamp_limit: self.clamp_limit,
             default_limit: self.default_limit.min(self.max_limit),
             unauthorized_status: self.unauthorized_status,
             faults,
@@ -153,6 +161,7 @@ pub struct FakeKiwi {
 struct Shared {
     api_key: String,
     max_limit: u64,
+    clamp_limit: bool,
     default_limit: u64,
     unauthorized_status: StatusCode,
     faults: Faults,
@@ -183,6 +192,7 @@ impl FakeKiwi {
             teams: 4,
             api_key: "kiwi-test-key".into(),
             max_limit: 100,
+            clamp_limit: false,
             default_limit: 20,
             faults: Vec::new(),
             unauthorized_status: StatusCode::UNAUTHORIZED,

@@ -63,6 +63,8 @@ pub struct Ctx<'a> {
     pub users: &'a [KiwiUser],
     pub teams: &'a [KiwiTeam],
     pub max_limit: u64,
+    /// Above `max_limit`, answer with `max_limit` items instead of an error.
+    pub clamp_limit: bool,
     pub default_limit: u64,
     pub render: Render,
     pub variables: &'a Map<String, Value>,
@@ -221,6 +223,9 @@ fn paging(f: &Field, ctx: &Ctx<'_>) -> Result<(u64, u64), GqlError> {
     let limit = int_arg(f, "limit", ctx)?.unwrap_or(ctx.default_limit as i64);
     if offset < 0 {
         return Err(GqlError::new("\"offset\" must be 0 or more.", Some(f.pos)));
+    }
+    if ctx.clamp_limit && limit as u64 > ctx.max_limit {
+        return Ok((offset as u64, ctx.max_limit));
     }
     if limit < 1 || limit as u64 > ctx.max_limit {
         return Err(GqlError::new(

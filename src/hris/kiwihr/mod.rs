@@ -141,7 +141,7 @@ impl KiwiClient {
     }
 
     /// Every user on every page, or an error. Pages are cut by `offset`/`limit` in ascending id
-    /// order; the walk stops at `offset + items >= count`, an empty page or a short page, and the
+    /// order; the walk stops at `offset + items >= count` or an empty page, and the
     /// result must then hold exactly `count` distinct users, or the list changed under us.
     pub async fn fetch(&self) -> Result<Snapshot, FetchError> {
         let limit = u64::from(self.options.page_size);
@@ -174,7 +174,10 @@ impl KiwiClient {
             }
             let n = page.people.len() as u64;
             people.extend(page.people);
-            if n == 0 || n < limit || offset + n >= page.count {
+            // A short page before `count` is reached is read as the server clamping `limit`
+            // (the real maximum is undocumented): carry on from where it ended. The equality
+            // check below still refuses a list that came up short.
+            if n == 0 || offset + n >= page.count {
                 break;
             }
             offset += n;
