@@ -585,6 +585,22 @@ fn the_api_key_never_shows_in_debug_output() {
         api_key: Secret::new("super-secret-kiwi-key"),
     };
     assert!(!format!("{creds:?}").contains("super-secret"));
+    let endpoint = KiwiEndpoint::parse("https://acme.kiwihr.com").unwrap();
+    let transport = Transport::new(Provider::Kiwihr, TransportConfig::fast_for_tests()).unwrap();
+    let client = KiwiClient::new(endpoint, creds, transport).unwrap();
+    assert!(!format!("{client:?}").contains("super-secret"));
+}
+
+#[test]
+fn a_client_refuses_an_empty_key_or_another_providers_transport() {
+    let endpoint = KiwiEndpoint::parse("https://acme.kiwihr.com").unwrap();
+    let kiwi = Transport::new(Provider::Kiwihr, TransportConfig::default()).unwrap();
+    let personio = Transport::new(Provider::Personio, TransportConfig::default()).unwrap();
+    let creds = |k: &str| KiwiCredentials {
+        api_key: Secret::new(k),
+    };
+    assert!(KiwiClient::new(endpoint.clone(), creds(" "), kiwi).is_err());
+    assert!(KiwiClient::new(endpoint, creds("k"), personio).is_err());
 }
 
 #[tokio::test]

@@ -114,3 +114,20 @@ fn required_variables_must_be_given_and_defaults_fill_the_rest() {
         "Variable \"$offset\" of required type \"Int!\" was not provided."
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_text_never_panics_the_parser(src in ".{0,200}") {
+        if let Ok(op) = parse(&src, None) {
+            let _ = validate(&op, &Tiny);
+        }
+    }
+
+    #[test]
+    fn arbitrary_graphql_shaped_text_never_panics(src in r#"[{}()\[\]:$!=,."a-z0-9 \n#@-]{0,120}"#) {
+        if let Ok(op) = parse(&src, Some("a")) {
+            let _ = validate(&op, &Tiny);
+            let _ = apply_variables(&op, &serde_json::Map::new());
+        }
+    }
+}
