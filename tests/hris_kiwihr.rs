@@ -599,7 +599,8 @@ fn a_client_refuses_an_empty_key_or_another_providers_transport() {
     let creds = |k: &str| KiwiCredentials {
         api_key: Secret::new(k),
     };
-    assert!(KiwiClient::new(endpoint.clone(), creds(" "), kiwi).is_err());
+    assert!(KiwiClient::new(endpoint.clone(), creds(" "), kiwi.clone()).is_err());
+    assert!(KiwiClient::new(endpoint.clone(), creds("a\nb"), kiwi).is_err());
     assert!(KiwiClient::new(endpoint, creds("k"), personio).is_err());
 }
 

@@ -17,6 +17,7 @@ mod parse;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use reqwest::header::HeaderValue;
 use serde_json::{Value, json};
 
 use super::pacing::Pacer;
@@ -87,7 +88,8 @@ pub struct KiwiVerification {
 #[derive(Debug)]
 pub struct KiwiClient {
     endpoint: KiwiEndpoint,
-    creds: KiwiCredentials,
+    /// The trimmed key, marked sensitive (its `Debug` prints `Sensitive`).
+    api_key_header: HeaderValue,
     transport: Transport,
     options: KiwiOptions,
 }
@@ -115,15 +117,21 @@ impl KiwiClient {
         if transport.provider() != PROVIDER {
             return Err(config("the HTTP transport was built for another provider"));
         }
-        if creds.api_key.expose().trim().is_empty() {
+        let key = creds.api_key.expose().trim();
+        if key.is_empty() {
             return Err(config("the API token is empty"));
         }
+        // Checked here, once: a key that cannot be a header value would otherwise fail inside
+        // the transport as a "connection" error and be retried.
+        let mut api_key_header = HeaderValue::from_str(key)
+            .map_err(|_| config("the API token contains characters that cannot be sent"))?;
+        api_key_header.set_sensitive(true);
         if options.page_size == 0 || options.max_pages == 0 {
             return Err(config("page size and page cap must be at least 1"));
         }
         Ok(KiwiClient {
             endpoint,
-            creds,
+            api_key_header,
             transport,
             options,
         })
@@ -209,14 +217,13 @@ impl KiwiClient {
     async fn page(&self, offset: u64, limit: u64) -> Result<UsersPage, FetchError> {
         let body = users_request_body(offset, limit);
         let url = self.endpoint.url().clone();
-        let key = self.creds.api_key.expose();
         let reply = self
             .transport
             .send(&[&self.options.pacer], || {
                 self.transport
                     .client()
                     .post(url.clone())
-                    .header("X-Api-Key", key)
+                    .header("X-Api-Key", self.api_key_header.clone())
                     .header(reqwest::header::ACCEPT, "application/json")
                     .json(&body)
             })
