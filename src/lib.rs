@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod directory;
+pub mod fake;
 pub mod hris;
 pub mod session_store;
 pub mod web;

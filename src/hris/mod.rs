@@ -1,6 +1,12 @@
 //! HRIS clients: each turns its provider's JSON into our own [`Snapshot`] and knows nothing of the
 //! database. A client returns every page or an error, never a part.
 
+pub mod kiwihr;
+pub mod pacing;
+pub mod personio;
+pub mod secret;
 mod snapshot;
+pub mod transport;
 
 pub use snapshot::{CustomAttribute, Field, HrisPerson, ManagerRef, Provider, Snapshot};
+pub use transport::{FetchError, Transport, TransportConfig};

@@ -38,6 +38,13 @@ impl Provider {
     }
 }
 
+impl std::fmt::Display for Provider {
+    /// The provider's name as people write it ("Personio", "kiwiHR"), for messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// One attribute of one person as the provider sent it.
 ///
 /// `NotShared` (the provider did not send the key at all, e.g. a Personio credential that may not
@@ -114,6 +121,9 @@ pub struct HrisPerson {
     /// Team names (kiwiHR); `NotShared` for providers without teams, so groups are left alone.
     pub groups: Field<Vec<String>>,
     pub custom: Vec<CustomAttribute>,
+    /// Per-person data problems the client worked around (e.g. an unparseable date, kept as
+    /// `Field::NotShared`/`None`): reported in the run, never a reason to abort the sync.
+    pub problems: Vec<String>,
 }
 
 /// Everything one provider says about a company's people: complete, or it does not exist.

@@ -1,0 +1,554 @@
+//! Personio v1 employee pages → our [`HrisPerson`]s: a pure function of bytes that never panics.
+//!
+//! Rules (see `shared/hris/personio.md` §5 and §8): attributes are found by **key**, never by label;
+//! a key that is absent is [`Field::NotShared`] (the credential may not read it), `""`/`null`/`[]`
+//! are [`Field::Empty`]; dates are the first ten characters, never converted to UTC; ids may be
+//! integers or strings and become decimal strings.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+use time::Date;
+
+use crate::hris::{CustomAttribute, Field, HrisPerson, ManagerRef};
+
+/// The attribute keys we map; [`Page::keys_seen`] is compared against these for `not_shared`.
+pub const USED_KEYS: &[&str] = &[
+    "email",
+    "status",
+    "first_name",
+    "last_name",
+    "position",
+    "department",
+    "gender",
+    "hire_date",
+    "supervisor",
+];
+
+/// Keys without which a sync must not run: no email means no one can be matched, no status means
+/// no one can be told apart from a leaver.
+pub const REQUIRED_KEYS: &[&str] = &["email", "status"];
+
+/// One parsed `GET /v1/company/employees` answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub people: Vec<HrisPerson>,
+    /// `offset`/`limit` as echoed (numbers or strings), when present and readable.
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+    /// `metadata.total_elements`, when present and readable.
+    pub total_elements: Option<u64>,
+    /// Attribute keys present on at least one employee of this page.
+    pub keys_seen: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the answer is not JSON")]
+    NotJson,
+    #[error("Personio reported an error: {0}")]
+    Api(String),
+    #[error("{0}")]
+    Shape(String),
+}
+
+/// Parses one employees page.
+pub fn parse_page(bytes: &[u8]) -> Result<Page, ParseError> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|_| ParseError::NotJson)?;
+    let top = v
+        .as_object()
+        .ok_or_else(|| ParseError::Shape("the answer is not a JSON object".into()))?;
+    if top.get("success") == Some(&Value::Bool(false)) {
+        let msg = v
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .unwrap_or("no message");
+        return Err(ParseError::Api(msg.to_owned()));
+    }
+    let data = top
+        .get("data")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ParseError::Shape("the answer has no list of employees (`data`)".into()))?;
+    let mut page = Page {
+        offset: top.get("offset").and_then(lenient_u64),
+        limit: top.get("limit").and_then(lenient_u64),
+        total_elements: v.pointer("/metadata/total_elements").and_then(lenient_u64),
+        ..Page::default()
+    };
+    for (i, item) in data.iter().enumerate() {
+        let attrs = item
+            .get("attributes")
+            .and_then(Value::as_object)
+            .ok_or_else(|| ParseError::Shape(format!("employee #{} has no attributes", i + 1)))?;
+        page.keys_seen.extend(attrs.keys().cloned());
+        page.people.push(
+            parse_employee(attrs)
+                .map_err(|e| ParseError::Shape(format!("employee #{}: {e}", i + 1)))?,
+        );
+    }
+    Ok(page)
+}
+
+/// A number or a numeric string as `u64`.
+fn lenient_u64(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The value inside an attribute envelope (`{"label","value",…}`); a bare value is accepted too.
+fn value_of(env: &Value) -> &Value {
+    match env {
+        Value::Object(o) if o.contains_key("value") => &o["value"],
+        other => other,
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// An id (integer, integral float or string) as a decimal string.
+fn id_string(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => n
+            .as_u64()
+            .map(|x| x.to_string())
+            .or_else(|| n.as_i64().map(|x| x.to_string()))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                    .map(|f| format!("{}", f as i64))
+            }),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// Text for a scalar or list; objects by their `name`, else as JSON.
+fn stringify(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.trim().to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(a) => a
+            .iter()
+            .map(stringify)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(o) => match o.get("attributes").and_then(|a| a.get("name")) {
+            Some(name) => stringify(value_of(name)),
+            None => v.to_string(),
+        },
+    }
+}
+
+fn text(attrs: &Map<String, Value>, key: &str) -> Field<String> {
+    match attrs.get(key).map(value_of) {
+        None => Field::NotShared,
+        Some(v) if is_empty(v) => Field::Empty,
+        Some(v) => {
+            let s = stringify(v);
+            if s.is_empty() {
+                Field::Empty
+            } else {
+                Field::Value(s)
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD` from the first ten characters; the rest (time, offset) is ignored on purpose.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let head = s.trim().get(..10)?;
+    let b = head.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year: i32 = head[..4].parse().ok()?;
+    let month: u8 = head[5..7].parse().ok()?;
+    let day: u8 = head[8..10].parse().ok()?;
+    Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+fn date(attrs: &Map<String, Value>, key: &str, problems: &mut Vec<String>) -> Field<Date> {
+    match attrs.get(key).map(value_of) {
+        None => Field::NotShared,
+        Some(v) if is_empty(v) => Field::Empty,
+        Some(Value::String(s)) => match parse_date(s) {
+            Some(d) => Field::Value(d),
+            None => {
+                problems.push(format!("{key} is not a date: {:?}", truncate(s)));
+                Field::NotShared
+            }
+        },
+        Some(other) => {
+            problems.push(format!(
+                "{key} is not a date: {}",
+                truncate(&other.to_string())
+            ));
+            Field::NotShared
+        }
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+fn department(attrs: &Map<String, Value>) -> Field<String> {
+    match attrs.get("department").map(value_of) {
+        None => Field::NotShared,
+        Some(v) if is_empty(v) => Field::Empty,
+        Some(Value::Object(o)) => {
+            match o
+                .get("attributes")
+                .and_then(|a| a.get("name"))
+                .map(value_of)
+            {
+                Some(Value::String(s)) if !s.trim().is_empty() => Field::Value(s.trim().to_owned()),
+                _ => Field::Empty,
+            }
+        }
+        Some(Value::String(s)) => Field::Value(s.trim().to_owned()),
+        Some(_) => Field::Empty,
+    }
+}
+
+fn supervisor(attrs: &Map<String, Value>, problems: &mut Vec<String>) -> Field<ManagerRef> {
+    match attrs.get("supervisor").map(value_of) {
+        None => Field::NotShared,
+        Some(v) if is_empty(v) => Field::Empty,
+        Some(v) => {
+            let inner = v.get("attributes");
+            let id = inner
+                .and_then(|a| a.get("id"))
+                .map(value_of)
+                .and_then(id_string);
+            let email = inner
+                .and_then(|a| a.get("email"))
+                .map(value_of)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned);
+            match id {
+                Some(source_id) => Field::Value(ManagerRef { source_id, email }),
+                None => {
+                    problems.push("the supervisor has no readable id".into());
+                    Field::NotShared
+                }
+            }
+        }
+    }
+}
+
+fn parse_employee(attrs: &Map<String, Value>) -> Result<HrisPerson, String> {
+    let source_id = attrs
+        .get("id")
+        .map(value_of)
+        .and_then(id_string)
+        .ok_or("it has no readable id")?;
+    let mut problems = Vec::new();
+    let email = match text(attrs, "email") {
+        Field::Value(e) => Some(e),
+        _ => None,
+    };
+    let (active, unknown_status) = match attrs.get("status").map(value_of) {
+        None => (None, None),
+        Some(v) => {
+            let raw = stringify(v);
+            match raw.to_lowercase().as_str() {
+                "active" | "onboarding" | "leave" => (Some(true), None),
+                "inactive" => (Some(false), None),
+                "" => (None, Some("(empty)".to_owned())),
+                _ => (None, Some(raw)),
+            }
+        }
+    };
+    let gender = match text(attrs, "gender") {
+        Field::Value(g) => Field::Value(g.to_lowercase()),
+        other => other,
+    };
+    let birth_date = birth_date(attrs, &mut problems);
+    let first_hired_on = date(attrs, "hire_date", &mut problems);
+    let manager = supervisor(attrs, &mut problems);
+    let custom = attrs
+        .iter()
+        .filter(|(k, _)| k.starts_with("dynamic_"))
+        .map(|(k, env)| CustomAttribute {
+            key: k.clone(),
+            label: env
+                .get("label")
+                .and_then(Value::as_str)
+                .unwrap_or(k)
+                .to_owned(),
+            value: stringify(value_of(env)),
+        })
+        .collect();
+    Ok(HrisPerson {
+        source_id,
+        email,
+        first_name: text(attrs, "first_name"),
+        last_name: text(attrs, "last_name"),
+        position: text(attrs, "position"),
+        department: department(attrs),
+        gender,
+        birth_date,
+        employee_number: Field::NotShared,
+        first_hired_on,
+        active,
+        unknown_status,
+        end_date: None,
+        manager,
+        groups: Field::NotShared,
+        custom,
+        problems,
+    })
+}
+
+/// Date of birth is a custom attribute whose `universal_id` is `date_of_birth` (a Personio-wide
+/// name, not a label).
+fn birth_date(attrs: &Map<String, Value>, problems: &mut Vec<String>) -> Field<Date> {
+    let key = attrs.iter().find_map(|(k, env)| {
+        (env.get("universal_id").and_then(Value::as_str) == Some("date_of_birth")).then_some(k)
+    });
+    match key {
+        Some(k) => date(attrs, k, problems),
+        None => Field::NotShared,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn page_with(attrs: Value) -> Vec<u8> {
+        json!({"success": true, "metadata": {"total_elements": 1}, "offset": 0, "limit": 100,
+               "data": [{"type": "Employee", "attributes": attrs}]})
+        .to_string()
+        .into_bytes()
+    }
+
+    fn one(attrs: Value) -> HrisPerson {
+        parse_page(&page_with(attrs)).unwrap().people.remove(0)
+    }
+
+    fn a(v: Value) -> Value {
+        json!({"label": "whatever", "value": v, "type": "standard", "universal_id": null})
+    }
+
+    #[test]
+    fn the_documented_example_maps_onto_our_fields() {
+        let p = one(json!({
+            "id": a(json!(4187203)),
+            "first_name": a(json!("Lena")),
+            "last_name": a(json!("Hoffmann")),
+            "email": a(json!(" lena.hoffmann@example.org ")),
+            "gender": a(json!("Female")),
+            "status": a(json!("leave")),
+            "position": a(json!("Backend Engineer")),
+            "department": a(json!({"type": "Department", "attributes": {"id": 5521, "name": "Platform"}})),
+            "supervisor": a(json!({"type": "Employee", "attributes": {
+                "id": a(json!(4187199)), "email": a(json!("jonas.brandt@example.org"))}})),
+            "hire_date": a(json!("2021-03-01T00:00:00+01:00")),
+            "dynamic_70112": {"label": "T-shirt size", "value": "M", "type": "list", "universal_id": null},
+        }));
+        assert_eq!(p.source_id, "4187203");
+        assert_eq!(p.email.as_deref(), Some("lena.hoffmann@example.org"));
+        assert_eq!(p.gender, Field::Value("female".into()));
+        assert_eq!(p.active, Some(true));
+        assert_eq!(p.department, Field::Value("Platform".into()));
+        assert_eq!(
+            p.manager,
+            Field::Value(ManagerRef {
+                source_id: "4187199".into(),
+                email: Some("jonas.brandt@example.org".into())
+            })
+        );
+        assert_eq!(p.first_hired_on, Field::Value(date!(2021 - 03 - 01)));
+        assert_eq!(
+            p.custom,
+            vec![CustomAttribute {
+                key: "dynamic_70112".into(),
+                label: "T-shirt size".into(),
+                value: "M".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn dates_keep_their_calendar_day_whatever_the_offset() {
+        for s in [
+            "2020-02-01T00:00:00+01:00",
+            "2020-02-01T00:00:00+0100",
+            "2020-02-01T00:00:00+00:53",
+            "2020-02-01",
+            "2020-02-01T00:00:00Z",
+        ] {
+            assert_eq!(parse_date(s), Some(date!(2020 - 02 - 01)), "{s}");
+        }
+        assert_eq!(parse_date("2020-02-3"), None);
+        assert_eq!(parse_date("01.02.2020"), None);
+        assert_eq!(parse_date("2020-13-01"), None);
+        assert_eq!(parse_date("2020-02-01é"), Some(date!(2020 - 02 - 01)));
+        assert_eq!(parse_date("2020-02-é1"), None);
+    }
+
+    #[test]
+    fn absent_keys_are_not_shared_and_empty_values_are_empty() {
+        let p = one(json!({
+            "id": a(json!("77")),
+            "first_name": a(json!("")),
+            "department": a(Value::Null),
+            "position": a(json!([])),
+            "gender": a(json!("")),
+            "hire_date": a(Value::Null),
+            "supervisor": a(Value::Null),
+        }));
+        assert_eq!(p.source_id, "77");
+        assert_eq!(p.first_name, Field::Empty);
+        assert_eq!(p.department, Field::Empty);
+        assert_eq!(p.position, Field::Empty);
+        assert_eq!(p.gender, Field::Empty);
+        assert_eq!(p.first_hired_on, Field::Empty);
+        assert_eq!(p.manager, Field::Empty);
+        assert_eq!(p.last_name, Field::NotShared);
+        assert_eq!(p.email, None);
+        assert_eq!((p.active, p.unknown_status), (None, None));
+    }
+
+    #[test]
+    fn statuses_map_to_active_and_unknown_ones_are_never_inactive() {
+        let status = |s: Value| {
+            let p = one(json!({"id": a(json!(1)), "status": a(s)}));
+            (p.active, p.unknown_status)
+        };
+        assert_eq!(status(json!("active")), (Some(true), None));
+        assert_eq!(status(json!("onboarding")), (Some(true), None));
+        assert_eq!(status(json!("Leave")), (Some(true), None));
+        assert_eq!(status(json!("inactive")), (Some(false), None));
+        assert_eq!(status(json!("paused")), (None, Some("paused".into())));
+        assert_eq!(status(json!("")), (None, Some("(empty)".into())));
+    }
+
+    #[test]
+    fn lenient_numbers_and_custom_values_are_stringified() {
+        let bytes = json!({"success": true, "offset": "100", "limit": "50",
+            "metadata": {"total_elements": "120"},
+            "data": [{"type": "Employee", "attributes": {
+                "id": a(json!(4.0)),
+                "weekly_working_hours": a(json!("40")),
+                "dynamic_1": {"label": "Languages", "value": ["German", "English"], "type": "tags"},
+                "dynamic_2": {"label": "Desk", "value": 42, "type": "integer"},
+                "dynamic_3": {"label": "Birthday", "value": "1990-05-17T00:00:00+02:00", "type": "date", "universal_id": "date_of_birth"},
+            }}]})
+        .to_string();
+        let page = parse_page(bytes.as_bytes()).unwrap();
+        assert_eq!(
+            (page.offset, page.limit, page.total_elements),
+            (Some(100), Some(50), Some(120))
+        );
+        let p = &page.people[0];
+        assert_eq!(p.source_id, "4");
+        let values: Vec<&str> = p.custom.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(
+            values,
+            ["German, English", "42", "1990-05-17T00:00:00+02:00"]
+        );
+        assert_eq!(p.birth_date, Field::Value(date!(1990 - 05 - 17)));
+    }
+
+    #[test]
+    fn a_bad_date_is_a_problem_on_the_person_not_an_abort() {
+        let p = one(json!({"id": a(json!(1)), "hire_date": a(json!("soon"))}));
+        assert_eq!(p.first_hired_on, Field::NotShared);
+        assert_eq!(p.problems.len(), 1);
+    }
+
+    #[test]
+    fn pages_that_cannot_be_trusted_are_errors() {
+        assert_eq!(parse_page(b"<html>"), Err(ParseError::NotJson));
+        assert!(matches!(parse_page(b"[]"), Err(ParseError::Shape(_))));
+        assert!(matches!(
+            parse_page(br#"{"success":true}"#),
+            Err(ParseError::Shape(_))
+        ));
+        assert_eq!(
+            parse_page(br#"{"success":false,"error":{"code":0,"message":"nope"}}"#),
+            Err(ParseError::Api("nope".into()))
+        );
+        let no_id = page_with(json!({"email": a(json!("x@example.org"))}));
+        assert!(matches!(parse_page(&no_id), Err(ParseError::Shape(_))));
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            "[a-z0-9:+T -]{0,14}".prop_map(Value::String),
+            "\\PC{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            let keys = prop_oneof![
+                Just("id".to_string()),
+                Just("value".to_string()),
+                Just("attributes".to_string()),
+                Just("data".to_string()),
+                Just("status".to_string()),
+                Just("hire_date".to_string()),
+                Just("supervisor".to_string()),
+                Just("department".to_string()),
+                Just("name".to_string()),
+                Just("email".to_string()),
+                Just("universal_id".to_string()),
+                Just("dynamic_1".to_string()),
+                "[a-z_]{1,8}",
+            ];
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(keys, inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = parse_page(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics(v in arb_json()) {
+            let _ = parse_page(v.to_string().as_bytes());
+        }
+
+        #[test]
+        fn arbitrary_employees_never_panic(attrs in arb_json(), data_extra in arb_json()) {
+            let doc = json!({"success": true, "metadata": {"total_elements": data_extra},
+                             "data": [{"attributes": attrs}, data_extra]});
+            let _ = parse_page(doc.to_string().as_bytes());
+        }
+
+        #[test]
+        fn any_date_string_never_panics(s in "\\PC{0,16}") {
+            let _ = parse_date(&s);
+        }
+    }
+}
