@@ -9,3 +9,4 @@
 
 pub mod directory;
 pub mod hris;
+pub mod sync;
