@@ -9,7 +9,7 @@ use crate::directory::Person;
 use crate::hris::{Field, Provider};
 
 use super::Rules;
-use super::plan::{FieldChange, NewPerson, NewValue, link_label, yes_no};
+use super::plan::{FieldChange, NewPerson, NewValue, PersonField, link_label, yes_no};
 use super::reconcile::Entry;
 
 /// What the HRIS wants a synced person's columns to be; `None` = leave as is.
@@ -171,6 +171,8 @@ pub(super) fn column_changes(
     if p.active != active {
         out.push(active_change(p.active, active));
     }
+    // The history reads best in one fixed order: the link first, then the columns.
+    out.sort_by_key(|c| (c.field != PersonField::Link, c.field));
     out
 }
 

@@ -29,6 +29,13 @@ pub(super) fn plan_managers(ctx: &Ctx<'_>, entries: &[Entry<'_>], plan: &mut Pla
         .map(|(s, e)| (e.key.as_str(), s))
         .collect();
 
+    // Rows whose email this run may change: only the snapshot's email index speaks for them.
+    let mut governed = vec![false; n];
+    for e in entries.iter().filter(|e| e.synced()) {
+        if let Some(i) = e.matched {
+            governed[i] = true;
+        }
+    }
     let mut edges: Vec<Option<usize>> = vec![None; total];
     for (i, p) in ctx.people.iter().enumerate() {
         edges[i] = p.manager_id.and_then(|m| ctx.by_id.get(&m).copied());
@@ -47,7 +54,7 @@ pub(super) fn plan_managers(ctx: &Ctx<'_>, entries: &[Entry<'_>], plan: &mut Pla
         let target = match &e.hp.manager {
             Field::NotShared => continue,
             Field::Empty => None,
-            Field::Value(r) => match resolve(r, ctx, entries, &by_sid, &by_key, n) {
+            Field::Value(r) => match resolve(r, ctx, entries, &by_sid, &by_key, &governed) {
                 Ok(t) if t == v => {
                     warnings.push((v, format!("{label} names this person as their own manager; the manager was left unset.")));
                     None
@@ -139,9 +146,10 @@ fn resolve(
     entries: &[Entry<'_>],
     by_sid: &HashMap<&str, usize>,
     by_key: &HashMap<&str, usize>,
-    n: usize,
+    governed: &[bool],
 ) -> Result<usize, String> {
     let label = ctx.provider.label();
+    let n = ctx.people.len();
     let node = |s: usize| entries[s].matched.or(entries[s].new_key.map(|k| n + k));
     if let Some(&s) = by_sid.get(r.source_id.as_str()) {
         if let Some(v) = node(s) {
@@ -154,7 +162,9 @@ fn resolve(
         if let Some(v) = by_key.get(key.as_str()).and_then(|&s| node(s)) {
             return Ok(v);
         }
-        if let Some(&i) = ctx.by_email.get(&key) {
+        if let Some(&i) = ctx.by_email.get(&key)
+            && !governed[i]
+        {
             return Ok(i);
         }
     }
