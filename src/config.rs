@@ -52,6 +52,21 @@ pub struct Config {
         global = true
     )]
     pub session_max_hours: u32,
+
+    /// Key for stored HRIS credentials: 64 hex characters (e.g. `openssl rand -hex 32`). When
+    /// unset, a key file is created in the data folder; several machines sharing PostgreSQL need
+    /// the same key.
+    #[arg(long, env = "ROSTER_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Operator override of the Personio API root (tests, demo, a proxy). Never taken from a form.
+    #[arg(long, env = "ROSTER_PERSONIO_BASE_URL", global = true)]
+    pub personio_base_url: Option<url::Url>,
+
+    /// Operator override of the kiwiHR GraphQL endpoint (tests, demo). The URL a customer types is
+    /// still validated and stored; every kiwiHR call goes here instead.
+    #[arg(long, env = "ROSTER_KIWIHR_ENDPOINT", global = true)]
+    pub kiwihr_endpoint: Option<url::Url>,
 }
 
 impl Config {
@@ -80,6 +95,9 @@ impl Config {
             tls: false,
             session_idle_minutes: 120,
             session_max_hours: 12,
+            secret_key: None,
+            personio_base_url: None,
+            kiwihr_endpoint: None,
         }
     }
 }
@@ -93,6 +111,15 @@ impl fmt::Debug for Config {
             .field("tls", &self.tls)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_max_hours", &self.session_max_hours)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .field(
+                "personio_base_url",
+                &self.personio_base_url.as_ref().map(|u| u.as_str()),
+            )
+            .field(
+                "kiwihr_endpoint",
+                &self.kiwihr_endpoint.as_ref().map(|u| u.as_str()),
+            )
             .finish()
     }
 }
@@ -142,12 +169,14 @@ mod tests {
 
     #[test]
     fn database_password_never_shows_in_debug() {
-        let c = Config::for_data_dir(
+        let mut c = Config::for_data_dir(
             "/tmp/x".into(),
             Some("postgres://roster:hunter2@db:5432/roster".into()),
         );
+        c.secret_key = Some("deadbeef".repeat(8));
         let shown = format!("{c:?} {}", c.database());
         assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("deadbeef"), "{shown}");
         assert!(
             shown.contains("postgres://roster:***@db:5432/roster"),
             "{shown}"

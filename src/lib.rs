@@ -9,11 +9,14 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod directory;
 pub mod fake;
 pub mod hris;
+pub mod integrations;
 pub mod session_store;
+pub mod sync;
 pub mod web;
 pub mod worker;

@@ -6,10 +6,13 @@
 //! `migrations/postgres`. The pools stay concrete types because apalis and the session store need
 //! `SqlitePool` / `PgPool`, not `sqlx::Any`.
 
+pub mod audit;
 pub mod companies;
 pub mod groups;
+pub mod integrations;
 pub mod login_attempts;
 pub mod people;
+pub mod sync_runs;
 
 use std::{str::FromStr, time::Duration};
 

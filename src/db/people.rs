@@ -339,3 +339,68 @@ pub async fn max_updated_at(db: &Db, company_id: i64) -> sqlx::Result<Option<Off
     on_db!(db, p => sqlx::query_scalar("select max(updated_at) from people where company_id = $1")
         .bind(company_id).fetch_one(p).await)
 }
+
+/// Sets one column of a synced person (the sync changes only what differs).
+pub async fn set_column(
+    tx: &mut Tx,
+    company_id: i64,
+    person_id: i64,
+    value: &crate::sync::NewValue,
+) -> sqlx::Result<()> {
+    use crate::sync::NewValue as V;
+    let now = crate::db::now();
+    macro_rules! set {
+        ($col:literal, $v:expr) => {
+            on_tx!(tx, c => sqlx::query(concat!(
+                "update people set ", $col, " = $1, updated_at = $2 where id = $3 and company_id = $4"))
+                .bind($v).bind(now).bind(person_id).bind(company_id).execute(c).await.map(|r| r.rows_affected()))
+        };
+    }
+    match value {
+        V::Email(v) => set!("email", v),
+        V::FirstName(v) => set!("first_name", v),
+        V::LastName(v) => set!("last_name", v),
+        V::Position(v) => set!("position", v),
+        V::Department(v) => set!("department", v),
+        V::Gender(v) => set!("gender", v),
+        V::BirthDate(v) => set!("birth_date", v),
+        V::EmployeeNumber(v) => set!("employee_number", v),
+        V::FirstHiredOn(v) => set!("first_hired_on", v),
+        V::Active(v) => set!("active", v),
+        V::Link { source, source_id } => on_tx!(tx, c => sqlx::query(
+            "update people set source = $1, source_id = $2, updated_at = $3 where id = $4 and company_id = $5")
+            .bind(source.as_str()).bind(source_id).bind(now).bind(person_id).bind(company_id)
+            .execute(c).await.map(|r| r.rows_affected())),
+    }?;
+    Ok(())
+}
+
+/// Inserts a person the HRIS has and Roster did not (no manager yet: links come after creates).
+pub async fn insert_synced(
+    tx: &mut Tx,
+    company_id: i64,
+    p: &crate::sync::NewPerson,
+) -> sqlx::Result<i64> {
+    let now = crate::db::now();
+    on_tx!(tx, c => sqlx::query_scalar(
+        "insert into people (company_id, email, first_name, last_name, position, department, gender, birth_date, \
+         employee_number, first_hired_on, active, source, source_id, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning id")
+        .bind(company_id).bind(&p.email).bind(&p.first_name).bind(&p.last_name).bind(&p.position)
+        .bind(&p.department).bind(&p.gender).bind(p.birth_date).bind(&p.employee_number)
+        .bind(p.first_hired_on).bind(p.active).bind(p.source.as_str()).bind(&p.source_id).bind(now)
+        .fetch_one(c).await)
+}
+
+pub async fn set_manager(
+    tx: &mut Tx,
+    company_id: i64,
+    person_id: i64,
+    manager_id: Option<i64>,
+) -> sqlx::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "update people set manager_id = $1, updated_at = $2 where id = $3 and company_id = $4")
+        .bind(manager_id).bind(crate::db::now()).bind(person_id).bind(company_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -4,6 +4,7 @@
 pub mod kiwihr;
 pub mod pacing;
 pub mod personio;
+pub mod providers;
 pub mod secret;
 mod snapshot;
 pub mod transport;

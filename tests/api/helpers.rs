@@ -315,3 +315,21 @@ impl Client {
         .await
     }
 }
+
+/// A sync context pointed at local fakes: no pacing, short timeouts, small pages.
+pub fn sync_context(
+    app: &TestApp,
+    personio: Option<&str>,
+    kiwihr: Option<&str>,
+    page_size: u32,
+) -> roster::sync::run::SyncContext {
+    roster::sync::run::SyncContext {
+        db: app.db.clone(),
+        providers: roster::hris::providers::Providers::for_tests(
+            personio.map(|u| url::Url::parse(u).unwrap()),
+            kiwihr.map(|u| url::Url::parse(u).unwrap()),
+            Some(page_size),
+        ),
+        secrets: Arc::new(roster::crypto::SecretBox::from_bytes([42; 32])),
+    }
+}

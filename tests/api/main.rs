@@ -9,3 +9,4 @@ mod cli;
 mod directory;
 mod scoping;
 mod security;
+mod sync;

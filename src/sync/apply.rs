@@ -1,0 +1,118 @@
+//! Writing a plan: one transaction, in the order the plan prescribes (groups → updates →
+//! creates → managers → membership removes → adds), with the run's history rows in the same
+//! transaction. Either all of it lands or none of it.
+
+use std::collections::HashMap;
+
+use crate::{
+    db::{
+        Tx, groups, people,
+        sync_runs::{self, Change, Note},
+    },
+    session_store,
+};
+
+use super::{GroupRef, NewValue, PersonRef, Plan};
+
+/// Most names listed for "not in the HRIS" in one run; the count is always given.
+const MAX_LISTED: usize = 500;
+
+/// Applies `plan` inside `tx` and records its history under `run_id`.
+pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
+    let company = plan.company_id;
+    let mut new_groups: HashMap<usize, i64> = HashMap::new();
+    for g in &plan.groups_to_create {
+        new_groups.insert(g.key, groups::create(tx, company, &g.name).await?);
+    }
+    for u in &plan.updates {
+        for c in &u.changes {
+            people::set_column(tx, company, u.person_id, &c.value).await?;
+            if c.value == NewValue::Active(false) {
+                // A deactivated person loses their login at once.
+                session_store::end_sessions_of(tx, u.person_id).await?;
+            }
+        }
+    }
+    let mut new_people: HashMap<usize, i64> = HashMap::new();
+    for p in &plan.creates {
+        new_people.insert(p.key, people::insert_synced(tx, company, p).await?);
+    }
+    let person = |r: PersonRef| match r {
+        PersonRef::Existing(id) => Some(id),
+        PersonRef::New(k) => new_people.get(&k).copied(),
+    };
+    let group = |r: GroupRef| match r {
+        GroupRef::Existing(id) => Some(id),
+        GroupRef::New(k) => new_groups.get(&k).copied(),
+    };
+    for m in &plan.managers {
+        if let Some(p) = person(m.person) {
+            people::set_manager(tx, company, p, m.manager.and_then(person)).await?;
+        }
+    }
+    for m in &plan.membership_removes {
+        if let (Some(p), Some(g)) = (person(m.person), group(m.group)) {
+            groups::remove_member(tx, company, g, p).await?;
+        }
+    }
+    for m in &plan.membership_adds {
+        if let (Some(p), Some(g)) = (person(m.person), group(m.group)) {
+            groups::add_member(tx, company, g, p).await?;
+        }
+    }
+    for row in plan.history() {
+        let change = Change {
+            person_id: person(row.person),
+            person_name: row.person_name,
+            field: row.field.as_str().to_string(),
+            before: row.before,
+            after: row.after,
+        };
+        sync_runs::insert_change(tx, run_id, &change).await?;
+    }
+    record_notes(tx, plan, run_id, &|r| person(r)).await
+}
+
+/// The run's warnings, per-person errors and the people Roster has that the HRIS does not.
+pub async fn record_notes(
+    tx: &mut Tx,
+    plan: &Plan,
+    run_id: i64,
+    person: &(dyn Fn(PersonRef) -> Option<i64> + Sync),
+) -> sqlx::Result<()> {
+    for w in &plan.run_warnings {
+        let note = Note {
+            kind: "run_warning".into(),
+            person_id: None,
+            name: String::new(),
+            message: w.clone(),
+        };
+        sync_runs::insert_note(tx, run_id, &note).await?;
+    }
+    for (kind, list) in [("warning", &plan.warnings), ("error", &plan.errors)] {
+        for n in list {
+            let note = Note {
+                kind: kind.into(),
+                person_id: n.person.and_then(person),
+                name: n.name.clone(),
+                message: n.message.clone(),
+            };
+            sync_runs::insert_note(tx, run_id, &note).await?;
+        }
+    }
+    for u in plan.not_in_hris.iter().take(MAX_LISTED) {
+        let note = Note {
+            kind: "not_in_hris".into(),
+            person_id: Some(u.person_id),
+            name: u.name.clone(),
+            message: format!(
+                "{} ({}) is in Roster but not in {}; left as is.",
+                u.name,
+                u.email,
+                plan.provider.label()
+            ),
+        };
+        sync_runs::insert_note(tx, run_id, &note).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,436 @@
+//! The plan of changes one sync run would make: what `reconcile` produces, `guard` checks and
+//! `apply` writes, plus what the run's history records.
+//!
+//! Applying a plan is a fixed sequence of simple loops, in this order (see [`Plan`]):
+//! groups → updates → creates → managers → membership removes → membership adds.
+//! The order matters: `updates` are sorted so an email is released before another person takes
+//! it, and creates come after the updates for the same reason; managers come after the creates so
+//! a link may point at someone created in this run.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::directory::Source;
+use crate::hris::Provider;
+
+/// A person the plan refers to: an existing row, or someone the plan creates
+/// (`New(k)` is `plan.creates[k]`, whose `key` is `k`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PersonRef {
+    Existing(i64),
+    New(usize),
+}
+
+/// A group the plan refers to: an existing row, or one it creates (`New(k)` is
+/// `plan.groups_to_create[k]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum GroupRef {
+    Existing(i64),
+    New(usize),
+}
+
+/// The attributes a sync may change, as the history names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PersonField {
+    Email,
+    FirstName,
+    LastName,
+    Position,
+    Department,
+    Gender,
+    BirthDate,
+    EmployeeNumber,
+    FirstHiredOn,
+    Manager,
+    Active,
+    /// `source` + `source_id`: a person adopted by (linked to) the HRIS.
+    Link,
+    /// Group memberships (history only; the writes are in `membership_adds`/`_removes`).
+    Groups,
+}
+
+impl PersonField {
+    /// A stable name for the `sync_changes.field` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonField::Email => "email",
+            PersonField::FirstName => "first_name",
+            PersonField::LastName => "last_name",
+            PersonField::Position => "position",
+            PersonField::Department => "department",
+            PersonField::Gender => "gender",
+            PersonField::BirthDate => "birth_date",
+            PersonField::EmployeeNumber => "employee_number",
+            PersonField::FirstHiredOn => "first_hired_on",
+            PersonField::Manager => "manager",
+            PersonField::Active => "active",
+            PersonField::Link => "source",
+            PersonField::Groups => "groups",
+        }
+    }
+
+    /// What a person reads on the history page.
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonField::Email => "email",
+            PersonField::FirstName => "first name",
+            PersonField::LastName => "last name",
+            PersonField::Position => "position",
+            PersonField::Department => "department",
+            PersonField::Gender => "gender",
+            PersonField::BirthDate => "birth date",
+            PersonField::EmployeeNumber => "employee number",
+            PersonField::FirstHiredOn => "first hired on",
+            PersonField::Manager => "manager",
+            PersonField::Active => "active",
+            PersonField::Link => "source",
+            PersonField::Groups => "groups",
+        }
+    }
+}
+
+/// The typed new value of one column of `people`, for apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewValue {
+    Email(String),
+    FirstName(String),
+    LastName(String),
+    Position(Option<String>),
+    Department(Option<String>),
+    Gender(Option<String>),
+    BirthDate(Option<Date>),
+    EmployeeNumber(Option<String>),
+    FirstHiredOn(Option<Date>),
+    Active(bool),
+    /// Set `source` and `source_id` together.
+    Link {
+        source: Source,
+        source_id: String,
+    },
+}
+
+impl NewValue {
+    pub fn field(&self) -> PersonField {
+        match self {
+            NewValue::Email(_) => PersonField::Email,
+            NewValue::FirstName(_) => PersonField::FirstName,
+            NewValue::LastName(_) => PersonField::LastName,
+            NewValue::Position(_) => PersonField::Position,
+            NewValue::Department(_) => PersonField::Department,
+            NewValue::Gender(_) => PersonField::Gender,
+            NewValue::BirthDate(_) => PersonField::BirthDate,
+            NewValue::EmployeeNumber(_) => PersonField::EmployeeNumber,
+            NewValue::FirstHiredOn(_) => PersonField::FirstHiredOn,
+            NewValue::Active(_) => PersonField::Active,
+            NewValue::Link { .. } => PersonField::Link,
+        }
+    }
+}
+
+/// One changed column: display strings for the history, the typed value for apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: PersonField,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub value: NewValue,
+}
+
+impl FieldChange {
+    pub fn new(before: Option<String>, after: Option<String>, value: NewValue) -> FieldChange {
+        FieldChange {
+            field: value.field(),
+            before,
+            after,
+            value,
+        }
+    }
+}
+
+/// The column changes for one existing person (never `manager_id` or groups: see
+/// [`ManagerChange`] and [`Membership`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonUpdate {
+    pub person_id: i64,
+    /// The person's name before the change, for the history page.
+    pub name: String,
+    pub changes: Vec<FieldChange>,
+}
+
+impl PersonUpdate {
+    /// `Some(new)` when this update changes `active`.
+    pub fn active_change(&self) -> Option<bool> {
+        self.changes.iter().find_map(|c| match c.value {
+            NewValue::Active(a) => Some(a),
+            _ => None,
+        })
+    }
+}
+
+/// Someone to insert. `manager_id` stays null at insert; [`Plan::managers`] sets it afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPerson {
+    /// This person's index in `plan.creates`, what `PersonRef::New` refers to.
+    pub key: usize,
+    pub source: Source,
+    pub source_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub position: Option<String>,
+    pub department: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<Date>,
+    pub employee_number: Option<String>,
+    pub first_hired_on: Option<Date>,
+    pub active: bool,
+}
+
+impl NewPerson {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// A group to insert, by name (`key` is its index in `plan.groups_to_create`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGroup {
+    pub key: usize,
+    pub name: String,
+}
+
+/// Set (or clear) one person's manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagerChange {
+    pub person: PersonRef,
+    pub name: String,
+    pub manager: Option<PersonRef>,
+    /// Display names for the history: the manager before and after.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One membership to add or remove.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub person: PersonRef,
+    pub group: GroupRef,
+    /// Display names for the history.
+    pub person_name: String,
+    pub group_name: String,
+}
+
+/// A note about one person: a warning (the person was synced, with a caveat) or an error (the
+/// person was skipped and left exactly as they were).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonNote {
+    /// The row, when the person exists or is created in this run.
+    pub person: Option<PersonRef>,
+    /// The provider's id, when the note is about an HRIS record.
+    pub source_id: Option<String>,
+    /// Who, as a person would recognise them: name and/or email.
+    pub name: String,
+    pub message: String,
+}
+
+/// A person in Roster whom the HRIS does not know (created by hand, or linked to another provider).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unmatched {
+    pub person_id: i64,
+    pub name: String,
+    pub email: String,
+    pub source: Source,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub created: usize,
+    /// Existing people with any change that is not (de/re)activation.
+    pub updated: usize,
+    pub deactivated: usize,
+    pub reactivated: usize,
+    /// HRIS people matched to a row that needs no change.
+    pub unchanged: usize,
+    /// HRIS people left alone because of an error (see `Plan::errors`).
+    pub skipped: usize,
+}
+
+/// Everything one sync run would change. See the module docs for the order to apply it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub company_id: i64,
+    pub provider: Provider,
+    /// How many people the snapshot held (the guard refuses an empty one).
+    pub hris_people: usize,
+    pub groups_to_create: Vec<NewGroup>,
+    /// Column changes of existing people, including (de/re)activation and linking.
+    pub updates: Vec<PersonUpdate>,
+    pub creates: Vec<NewPerson>,
+    pub managers: Vec<ManagerChange>,
+    pub membership_removes: Vec<Membership>,
+    pub membership_adds: Vec<Membership>,
+    /// Synced people with a caveat (manager left unset, kept active, …).
+    pub warnings: Vec<PersonNote>,
+    /// Skipped HRIS people: nothing about them changes in this run.
+    pub errors: Vec<PersonNote>,
+    /// Said once per run: attributes not shared, colliding group names, unknown genders, ….
+    pub run_warnings: Vec<String>,
+    /// People in Roster the HRIS does not know; they stay as they are.
+    pub not_in_hris: Vec<Unmatched>,
+    pub counts: Counts,
+}
+
+/// One row for `sync_changes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub person: PersonRef,
+    pub person_name: String,
+    pub field: PersonField,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Plan {
+    pub fn new(company_id: i64, provider: Provider) -> Plan {
+        Plan {
+            company_id,
+            provider,
+            hris_people: 0,
+            groups_to_create: Vec::new(),
+            updates: Vec::new(),
+            creates: Vec::new(),
+            managers: Vec::new(),
+            membership_removes: Vec::new(),
+            membership_adds: Vec::new(),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+            run_warnings: Vec::new(),
+            not_in_hris: Vec::new(),
+            counts: Counts::default(),
+        }
+    }
+
+    /// Nothing to write (warnings and errors may still be worth recording).
+    pub fn is_empty(&self) -> bool {
+        self.groups_to_create.is_empty()
+            && self.updates.is_empty()
+            && self.creates.is_empty()
+            && self.managers.is_empty()
+            && self.membership_removes.is_empty()
+            && self.membership_adds.is_empty()
+    }
+
+    /// Existing people this plan deactivates: `(id, name)`, in plan order.
+    pub fn deactivations(&self) -> Vec<(i64, String)> {
+        self.updates
+            .iter()
+            .filter(|u| u.active_change() == Some(false))
+            .map(|u| (u.person_id, u.name.clone()))
+            .collect()
+    }
+
+    /// Existing people this plan reactivates: `(id, name)`.
+    pub fn reactivations(&self) -> Vec<(i64, String)> {
+        self.updates
+            .iter()
+            .filter(|u| u.active_change() == Some(true))
+            .map(|u| (u.person_id, u.name.clone()))
+            .collect()
+    }
+
+    /// Existing people this plan adopts (links to the provider): `(id, name)`.
+    pub fn links(&self) -> Vec<(i64, String)> {
+        self.updates
+            .iter()
+            .filter(|u| u.changes.iter().any(|c| c.field == PersonField::Link))
+            .map(|u| (u.person_id, u.name.clone()))
+            .collect()
+    }
+
+    /// Every change as a history row: each column of each update, each field set on a created
+    /// person, each manager change and each membership added (`after`) or removed (`before`).
+    pub fn history(&self) -> Vec<HistoryRow> {
+        let mut rows = Vec::new();
+        for u in &self.updates {
+            for c in &u.changes {
+                rows.push(HistoryRow {
+                    person: PersonRef::Existing(u.person_id),
+                    person_name: u.name.clone(),
+                    field: c.field,
+                    before: c.before.clone(),
+                    after: c.after.clone(),
+                });
+            }
+        }
+        for p in &self.creates {
+            let set = |field, after: Option<String>| HistoryRow {
+                person: PersonRef::New(p.key),
+                person_name: p.full_name(),
+                field,
+                before: None,
+                after,
+            };
+            let date = |d: Option<Date>| d.map(|d| d.to_string());
+            rows.push(set(
+                PersonField::Link,
+                Some(link_label(p.source, &p.source_id)),
+            ));
+            rows.push(set(PersonField::Email, Some(p.email.clone())));
+            rows.push(set(PersonField::FirstName, Some(p.first_name.clone())));
+            rows.push(set(PersonField::LastName, Some(p.last_name.clone())));
+            for (field, v) in [
+                (PersonField::Position, p.position.clone()),
+                (PersonField::Department, p.department.clone()),
+                (PersonField::Gender, p.gender.clone()),
+                (PersonField::BirthDate, date(p.birth_date)),
+                (PersonField::EmployeeNumber, p.employee_number.clone()),
+                (PersonField::FirstHiredOn, date(p.first_hired_on)),
+            ] {
+                if v.is_some() {
+                    rows.push(set(field, v));
+                }
+            }
+            rows.push(set(PersonField::Active, Some(yes_no(p.active))));
+        }
+        for m in &self.managers {
+            rows.push(HistoryRow {
+                person: m.person,
+                person_name: m.name.clone(),
+                field: PersonField::Manager,
+                before: m.before.clone(),
+                after: m.after.clone(),
+            });
+        }
+        for (list, removed) in [
+            (&self.membership_removes, true),
+            (&self.membership_adds, false),
+        ] {
+            for m in list {
+                let g = Some(m.group_name.clone());
+                rows.push(HistoryRow {
+                    person: m.person,
+                    person_name: m.person_name.clone(),
+                    field: PersonField::Groups,
+                    before: if removed { g.clone() } else { None },
+                    after: if removed { None } else { g },
+                });
+            }
+        }
+        rows
+    }
+}
+
+/// How the history shows `active`.
+pub fn yes_no(b: bool) -> String {
+    if b { "active" } else { "inactive" }.to_string()
+}
+
+/// How the history shows a link: "Personio 42", or "Roster" for a manual person.
+pub fn link_label(source: Source, source_id: &str) -> String {
+    if source == Source::Manual || source_id.is_empty() {
+        source.label().to_string()
+    } else {
+        format!("{} {}", source.label(), source_id)
+    }
+}

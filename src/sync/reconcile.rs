@@ -1,0 +1,425 @@
+//! Reconcile: the directory as it is + what the HRIS says → the [`Plan`] of changes. Pure: no I/O,
+//! no clock (today is in [`Rules`]), deterministic (hash maps are only looked up, never iterated
+//! into the output), and linear in the number of people.
+//!
+//! Decisions where the brief left room:
+//! - **Matching.** By `(source, source_id)` first; else by email (case-insensitive). Email adopts a
+//!   person created by hand *or linked to the other provider* (a company that switches HRIS keeps its
+//!   people: at most one HRIS is connected at a time). A person linked to this same provider under
+//!   another id is never taken over by email: the HRIS person is then new, and if the email is still
+//!   in use after this run they are skipped with an error.
+//! - **Names.** An empty first or last name is an error: that person is skipped (nobody is nameless
+//!   in the directory). A new person whose name is not shared at all is skipped too.
+//! - **Emails.** Unique per company after the run: an email change (or new person) whose address
+//!   someone else still holds after this run is skipped with an error. Chains (A takes B's old
+//!   address while B moves on) are ordered so apply can run them one by one; swaps cannot be, so
+//!   everyone in a swap is skipped.
+//! - **Not in the snapshot.** Only people with `source` = this provider are deactivated; manual people
+//!   and people of the other provider are listed in `not_in_hris` and left alone.
+//! - **Last company manager.** Never deactivated by a sync: the lowest-id one is kept active with a
+//!   warning.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::directory::{Email, Person, Role};
+use crate::hris::{Field, HrisPerson, Provider, Snapshot};
+
+use super::emails::settle_emails;
+use super::fields::{Desired, GenderMap, active_change, column_changes};
+use super::plan::{Counts, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched};
+use super::{Directory, Rules, groups, managers};
+
+/// One snapshot person on their way through reconcile.
+pub(super) struct Entry<'a> {
+    pub hp: &'a HrisPerson,
+    /// Index into `Ctx::people` of the row this person is (by source id, or adopted by email).
+    pub matched: Option<usize>,
+    /// Why this person is skipped; `None` = synced.
+    pub error: Option<String>,
+    /// Parsed email and its key, when valid.
+    pub email: Option<Email>,
+    pub key: String,
+    /// `plan.creates` key, for a synced person with no row.
+    pub new_key: Option<usize>,
+    /// No other snapshot person has this source id.
+    pub unique_id: bool,
+}
+
+impl Entry<'_> {
+    pub fn synced(&self) -> bool {
+        self.error.is_none()
+    }
+    /// Who this is, for notes: "First Last <email>", falling back on what we have.
+    pub fn display(&self, people: &[&Person]) -> String {
+        if let Some(i) = self.matched {
+            return people[i].full_name();
+        }
+        let name = [&self.hp.first_name, &self.hp.last_name]
+            .iter()
+            .filter_map(|f| match f {
+                Field::Value(v) if !v.trim().is_empty() => Some(v.trim()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        match (&self.hp.email, name.is_empty()) {
+            (Some(e), false) => format!("{name} <{e}>"),
+            (Some(e), true) => e.clone(),
+            (None, false) => name,
+            (None, true) => format!("id {}", self.hp.source_id),
+        }
+    }
+    pub fn person_ref(&self, people: &[&Person]) -> Option<PersonRef> {
+        match (self.matched, self.new_key) {
+            (Some(i), _) => Some(PersonRef::Existing(people[i].id)),
+            (None, Some(k)) => Some(PersonRef::New(k)),
+            _ => None,
+        }
+    }
+}
+
+/// Read-only context shared by the passes.
+pub(super) struct Ctx<'a> {
+    pub provider: Provider,
+    /// This company's people only; indexes below point into it.
+    pub people: Vec<&'a Person>,
+    pub by_id: HashMap<i64, usize>,
+    pub by_email: HashMap<String, usize>,
+    /// People linked to this provider, by source id.
+    pub by_source: HashMap<&'a str, usize>,
+}
+
+pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
+    debug_assert_eq!(
+        snap.provider, rules.provider,
+        "snapshot of another provider"
+    );
+    let provider = rules.provider;
+    let source = provider.source();
+    let mut plan = Plan::new(dir.company_id, provider);
+    plan.hris_people = snap.people.len();
+
+    let people: Vec<&Person> = dir
+        .people
+        .iter()
+        .filter(|p| p.company_id == dir.company_id)
+        .collect();
+    let mut by_id = HashMap::with_capacity(people.len());
+    let mut by_source: HashMap<&str, usize> = HashMap::with_capacity(people.len());
+    let mut by_email = HashMap::with_capacity(people.len());
+    for (i, p) in people.iter().enumerate() {
+        by_id.entry(p.id).or_insert(i);
+        by_email.entry(p.email.trim().to_lowercase()).or_insert(i);
+        if p.source == source
+            && let Some(sid) = &p.source_id
+        {
+            by_source.entry(sid.as_str()).or_insert(i);
+        }
+    }
+    let ctx = Ctx {
+        provider,
+        people,
+        by_id,
+        by_email,
+        by_source,
+    };
+
+    let mut entries = validate(snap, provider);
+    match_people(&mut entries, &ctx);
+    check_names_for_new(&mut entries, provider);
+    let order = settle_emails(&mut entries, &ctx);
+
+    // Desired columns of every synced person.
+    let mut genders = GenderMap::new(&rules.gender_choices);
+    let desired: Vec<Option<Desired>> = entries
+        .iter()
+        .map(|e| e.synced().then(|| Desired::of(e, rules, &mut genders)))
+        .collect();
+
+    // Who ends up active: the HRIS for synced people, inactive for this provider's people it no
+    // longer lists, unchanged for everyone else.
+    let seen: HashSet<&str> = snap.people.iter().map(|p| p.source_id.as_str()).collect();
+    let mut final_active: Vec<bool> = ctx.people.iter().map(|p| p.active).collect();
+    let mut gone = Vec::new();
+    for (i, p) in ctx.people.iter().enumerate() {
+        if p.source == source && p.source_id.as_deref().is_some_and(|s| !seen.contains(s)) {
+            final_active[i] = false;
+            gone.push(i);
+        }
+    }
+    for (e, d) in entries.iter().zip(&desired) {
+        if let (Some(i), Some(d)) = (e.matched, d) {
+            final_active[i] = d.active;
+        }
+    }
+    keep_last_manager(&ctx, &mut final_active, &mut plan);
+
+    // Updates of existing people, then creates.
+    let mut update_of: HashMap<usize, usize> = HashMap::new();
+    let mut updates = Vec::new();
+    for &s in &order {
+        let (e, d) = (
+            &entries[s],
+            desired[s].as_ref().expect("ordered people are synced"),
+        );
+        let Some(i) = e.matched else { continue };
+        let p = ctx.people[i];
+        let changes = column_changes(p, e, d, final_active[i], provider);
+        if !changes.is_empty() {
+            update_of.insert(i, updates.len());
+            updates.push(PersonUpdate {
+                person_id: p.id,
+                name: p.full_name(),
+                changes,
+            });
+        }
+    }
+    for &i in &gone {
+        let p = ctx.people[i];
+        if p.active && !final_active[i] {
+            update_of.insert(i, updates.len());
+            updates.push(PersonUpdate {
+                person_id: p.id,
+                name: p.full_name(),
+                changes: vec![active_change(true, false)],
+            });
+        }
+    }
+    plan.updates = updates;
+    for (e, d) in entries.iter().zip(&desired) {
+        if let (Some(k), Some(d)) = (e.new_key, d) {
+            plan.creates.push(d.new_person(k, e, provider));
+        }
+    }
+
+    managers::plan_managers(&ctx, &entries, &mut plan);
+    groups::plan_groups(&ctx, &dir.groups, &entries, &mut plan);
+
+    for e in &entries {
+        if let Some(err) = &e.error {
+            plan.errors.push(PersonNote {
+                person: e.matched.map(|i| PersonRef::Existing(ctx.people[i].id)),
+                source_id: Some(e.hp.source_id.clone()),
+                name: e.display(&ctx.people),
+                message: err.clone(),
+            });
+        }
+    }
+    let claimed: HashSet<usize> = entries.iter().filter_map(|e| e.matched).collect();
+    for (i, p) in ctx.people.iter().enumerate() {
+        if p.source != source && !claimed.contains(&i) {
+            plan.not_in_hris.push(Unmatched {
+                person_id: p.id,
+                name: p.full_name(),
+                email: p.email.clone(),
+                source: p.source,
+                active: p.active,
+            });
+        }
+    }
+    let mut run_warnings = not_shared_warnings(snap, provider);
+    run_warnings.extend(genders.warning(provider));
+    run_warnings.append(&mut plan.run_warnings);
+    plan.run_warnings = run_warnings;
+    plan.counts = counts(&plan, &entries, &ctx);
+    plan
+}
+
+/// Checks each record on its own and against the others: id, email, status, duplicates.
+fn validate(snap: &Snapshot, provider: Provider) -> Vec<Entry<'_>> {
+    let label = provider.label();
+    let mut sid_count: HashMap<&str, usize> = HashMap::new();
+    let mut email_count: HashMap<String, usize> = HashMap::new();
+    for hp in &snap.people {
+        *sid_count.entry(hp.source_id.as_str()).or_default() += 1;
+        if let Some(Ok(e)) = hp.email.as_deref().map(Email::parse) {
+            *email_count.entry(e.key()).or_default() += 1;
+        }
+    }
+    snap.people
+        .iter()
+        .map(|hp| {
+            let parsed = hp.email.as_deref().map(Email::parse);
+            let key = match &parsed {
+                Some(Ok(e)) => e.key(),
+                _ => String::new(),
+            };
+            let sid = hp.source_id.trim();
+            let error = if sid.is_empty() {
+                Some(format!("{label} sent this person without an id."))
+            } else if sid_count[hp.source_id.as_str()] > 1 {
+                Some(format!(
+                    "{label} sent {} people with the id {sid}; none of them was synced.",
+                    sid_count[hp.source_id.as_str()]
+                ))
+            } else {
+                match &parsed {
+                    None => Some(format!("{label} has no email for this person.")),
+                    Some(Err(err)) => Some(err.to_string()),
+                    Some(Ok(e)) if email_count[&key] > 1 => Some(format!(
+                        "{} people in {label} have the email {e}; none of them was synced.",
+                        email_count[&key]
+                    )),
+                    Some(Ok(_)) => status_or_name_error(hp, label),
+                }
+            };
+            Entry {
+                hp,
+                matched: None,
+                error,
+                email: parsed.and_then(Result::ok),
+                key,
+                new_key: None,
+                unique_id: sid_count[hp.source_id.as_str()] == 1,
+            }
+        })
+        .collect()
+}
+
+fn status_or_name_error(hp: &HrisPerson, label: &str) -> Option<String> {
+    if hp.active.is_none() {
+        return Some(match &hp.unknown_status {
+            Some(s) => format!("{label} status “{s}” is unknown, so the person was left as is."),
+            None => format!("{label} sent no status, so the person was left as is."),
+        });
+    }
+    for (f, what) in [(&hp.first_name, "first"), (&hp.last_name, "last")] {
+        if matches!(f, Field::Empty) || matches!(f, Field::Value(v) if v.trim().is_empty()) {
+            return Some(format!("The {what} name is empty in {label}."));
+        }
+    }
+    None
+}
+
+/// Links snapshot people to rows: by source id (even skipped people, so they are not deactivated),
+/// then synced people by email.
+fn match_people(entries: &mut [Entry<'_>], ctx: &Ctx<'_>) {
+    let source = ctx.provider.source();
+    let mut claimed = vec![false; ctx.people.len()];
+    for e in entries.iter_mut() {
+        if e.unique_id
+            && let Some(&i) = ctx.by_source.get(e.hp.source_id.as_str())
+        {
+            e.matched = Some(i);
+            claimed[i] = true;
+        }
+    }
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.synced() && e.matched.is_none())
+    {
+        if let Some(&i) = ctx.by_email.get(&e.key) {
+            let p = ctx.people[i];
+            let other_record = p.source == source && p.source_id.is_some();
+            if !claimed[i] && !other_record {
+                e.matched = Some(i);
+                claimed[i] = true;
+            }
+        }
+    }
+}
+
+/// A person we would create needs a name; a credential that does not share it cannot create them.
+fn check_names_for_new(entries: &mut [Entry<'_>], provider: Provider) {
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.synced() && e.matched.is_none())
+    {
+        if !e.hp.first_name.is_shared() || !e.hp.last_name.is_shared() {
+            e.error = Some(format!(
+                "{} does not share names, so this new person cannot be created.",
+                provider.label()
+            ));
+        }
+    }
+}
+
+/// The company's last active company manager is never deactivated by a sync.
+fn keep_last_manager(ctx: &Ctx<'_>, final_active: &mut [bool], plan: &mut Plan) {
+    let is_manager = |i: usize| ctx.people[i].role == Some(Role::Manager);
+    let any_left = (0..ctx.people.len()).any(|i| is_manager(i) && final_active[i]);
+    if any_left {
+        return;
+    }
+    let keep = (0..ctx.people.len())
+        .filter(|&i| is_manager(i) && ctx.people[i].active)
+        .min_by_key(|&i| ctx.people[i].id);
+    if let Some(i) = keep {
+        final_active[i] = true;
+        let p = ctx.people[i];
+        plan.warnings.push(PersonNote {
+            person: Some(PersonRef::Existing(p.id)),
+            source_id: p.source_id.clone(),
+            name: p.full_name(),
+            message: format!(
+                "{} is the company's last active company manager, so the sync kept them active \
+                 although {} says otherwise. Make someone else a company manager first.",
+                p.full_name(),
+                ctx.provider.label()
+            ),
+        });
+    }
+}
+
+/// One warning per attribute the provider did not share for some person.
+fn not_shared_warnings(snap: &Snapshot, provider: Provider) -> Vec<String> {
+    type Check = (&'static str, fn(&HrisPerson) -> bool);
+    let checks: [Check; 10] = [
+        ("first name", |p| !p.first_name.is_shared()),
+        ("last name", |p| !p.last_name.is_shared()),
+        ("position", |p| !p.position.is_shared()),
+        ("department", |p| !p.department.is_shared()),
+        ("gender", |p| !p.gender.is_shared()),
+        ("birth date", |p| !p.birth_date.is_shared()),
+        ("employee number", |p| !p.employee_number.is_shared()),
+        ("first hired on", |p| !p.first_hired_on.is_shared()),
+        ("manager", |p| !p.manager.is_shared()),
+        // Only kiwiHR has teams; Personio not sending them is no news.
+        ("groups", |p| !p.groups.is_shared()),
+    ];
+    checks
+        .iter()
+        .filter(|(what, _)| *what != "groups" || provider == Provider::Kiwihr)
+        .filter(|(_, not_shared)| snap.people.iter().any(not_shared))
+        .map(|(what, _)| {
+            format!(
+                "{} does not share {what}: left unchanged.",
+                provider.label()
+            )
+        })
+        .collect()
+}
+
+fn counts(plan: &Plan, entries: &[Entry<'_>], ctx: &Ctx<'_>) -> Counts {
+    let mut touched: HashSet<PersonRef> = HashSet::new();
+    touched.extend(plan.managers.iter().map(|m| m.person));
+    touched.extend(plan.membership_adds.iter().map(|m| m.person));
+    touched.extend(plan.membership_removes.iter().map(|m| m.person));
+    let mut c = Counts {
+        created: plan.creates.len(),
+        skipped: plan.errors.len(),
+        ..Counts::default()
+    };
+    let mut counted: HashSet<i64> = HashSet::new();
+    for u in &plan.updates {
+        counted.insert(u.person_id);
+        match u.active_change() {
+            Some(false) => c.deactivated += 1,
+            Some(true) => c.reactivated += 1,
+            None => c.updated += 1,
+        }
+    }
+    for e in entries.iter().filter(|e| e.synced()) {
+        let Some(i) = e.matched else { continue };
+        let id = ctx.people[i].id;
+        if counted.contains(&id) {
+            continue;
+        }
+        if touched.contains(&PersonRef::Existing(id)) {
+            c.updated += 1;
+        } else {
+            c.unchanged += 1;
+        }
+    }
+    c
+}

@@ -1,0 +1,424 @@
+//! One sync run, the path the web, the worker and the CLI all call:
+//! lock → fetch → reconcile → guard → apply + record (one transaction).
+//!
+//! The lock is a `running` row in `sync_runs` (a unique index allows one per company); a
+//! heartbeat keeps it alive, so a run whose process died frees the lock after
+//! [`STALE_AFTER`], and the history says it was abandoned.
+
+use std::{sync::Arc, time::Instant};
+
+use tokio::sync::watch;
+
+use crate::{
+    crypto::SecretBox,
+    db::{
+        Db, companies, integrations, people,
+        sync_runs::{self, Tally},
+    },
+    hris::{
+        FetchError, Snapshot,
+        providers::{Credentials, Providers},
+    },
+};
+
+use super::{Approval, Directory, GuardSettings, Plan, Refusal, Rules, apply, guard, reconcile};
+
+/// A heartbeat older than this means the run's process is gone.
+pub const STALE_AFTER: time::Duration = time::Duration::seconds(60);
+const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Everything a sync needs besides the request.
+#[derive(Clone, Debug)]
+pub struct SyncContext {
+    pub db: Db,
+    pub providers: Providers,
+    pub secrets: Arc<SecretBox>,
+}
+
+/// Why a run started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    Connect,
+    Schedule,
+    Manual,
+    Cli,
+    /// "Apply anyway" on a paused run.
+    Approval,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Connect => "connect",
+            Trigger::Schedule => "schedule",
+            Trigger::Manual => "manual",
+            Trigger::Cli => "cli",
+            Trigger::Approval => "approval",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub company_id: i64,
+    pub trigger: Trigger,
+    pub started_by: Option<i64>,
+    /// The paused run whose "Apply anyway" this is.
+    pub approve: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    Refused,
+    Paused,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::Refused => "refused",
+            Outcome::Paused => "paused",
+        }
+    }
+}
+
+/// What a finished run did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub run_id: i64,
+    pub outcome: Outcome,
+    pub tally: Tally,
+    pub message: Option<String>,
+    /// Whether a failure is worth retrying (provider 429/5xx, timeouts, connection errors).
+    pub transient: bool,
+}
+
+/// Reasons a run did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("This company has no connected HRIS.")]
+    NotConnected,
+    #[error("A sync is already running for this company.")]
+    AlreadyRunning,
+    #[error("{0}")]
+    Approval(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for StartError {
+    fn from(e: sqlx::Error) -> StartError {
+        StartError::Internal(e.into())
+    }
+}
+
+/// The company's today in its own time zone (a contract ending today is still running).
+pub fn today_in(time_zone: &str) -> time::Date {
+    use chrono::Datelike;
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let d = chrono::Utc::now().with_timezone(&tz).date_naive();
+    time::Date::from_calendar_date(
+        d.year(),
+        time::Month::try_from(d.month() as u8).expect("month 1-12"),
+        d.day() as u8,
+    )
+    .expect("a real calendar date")
+}
+
+/// The decrypted credentials of the company's connection.
+pub async fn credentials(ctx: &SyncContext, company_id: i64) -> Result<Credentials, StartError> {
+    let integration = integrations::get(&ctx.db, company_id)
+        .await?
+        .ok_or(StartError::NotConnected)?;
+    let plain = ctx.secrets.open(
+        &integration.sealed,
+        &integrations::context(company_id, integration.provider),
+    )?;
+    Ok(Credentials::from_json(&plain)?)
+}
+
+/// What reconcile and guard work from.
+pub struct Planned {
+    pub plan: Plan,
+    pub directory: Directory,
+    pub settings: GuardSettings,
+}
+
+/// Reads the directory and the company's rules, and reconciles. Pure apart from the reads.
+pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Result<Planned> {
+    let company = companies::get(db, company_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no company {company_id}"))?;
+    let directory = Directory {
+        company_id,
+        people: people::all(db, company_id).await?,
+        groups: crate::db::groups::all(db, company_id).await?,
+    };
+    let rules = Rules {
+        today: today_in(&company.time_zone),
+        gender_choices: company.gender_choices.clone(),
+        provider: snapshot.provider,
+    };
+    let plan = reconcile(&directory, snapshot, &rules);
+    let settings = GuardSettings {
+        max_percent: company.deactivate_max_percent.max(0) as u32,
+        min_people: company.deactivate_min_people.max(0) as usize,
+    };
+    Ok(Planned {
+        plan,
+        directory,
+        settings,
+    })
+}
+
+/// A dry run: what a sync would do now. Writes nothing, takes no lock.
+pub async fn preview(
+    ctx: &SyncContext,
+    company_id: i64,
+) -> Result<Result<(Planned, Option<Refusal>), FetchError>, StartError> {
+    let creds = credentials(ctx, company_id).await?;
+    let snapshot = match ctx.providers.fetch(&creds).await {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let planned = plan(&ctx.db, company_id, &snapshot).await?;
+    let refusal = guard(&planned.plan, &planned.directory, &planned.settings, None).err();
+    Ok(Ok((planned, refusal)))
+}
+
+fn tally_of(plan: &Plan, pages: u32) -> Tally {
+    let c = plan.counts;
+    Tally {
+        pages: i64::from(pages),
+        created: c.created as i64,
+        updated: c.updated as i64,
+        deactivated: c.deactivated as i64,
+        reactivated: c.reactivated as i64,
+        unchanged: c.unchanged as i64,
+        skipped: c.skipped as i64,
+    }
+}
+
+/// Runs one sync to its end. `Err` only when it could not start (not connected, already
+/// running, a bad approval); every started run ends in the history with an outcome.
+pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError> {
+    let creds = credentials(ctx, req.company_id).await?;
+    let approval = match req.approve {
+        Some(paused) => Some(approval_of(&ctx.db, req.company_id, paused).await?),
+        None => None,
+    };
+    sync_runs::abandon_stale(&ctx.db, req.company_id, STALE_AFTER).await?;
+    let run_id = sync_runs::start(
+        &ctx.db,
+        req.company_id,
+        creds.provider().as_str(),
+        req.trigger.as_str(),
+        req.started_by,
+        req.approve,
+    )
+    .await?
+    .ok_or(StartError::AlreadyRunning)?;
+    let started = Instant::now();
+    let (stage_tx, stage_rx) = watch::channel("fetching");
+    let beat = tokio::spawn(heartbeat(ctx.db.clone(), run_id, stage_rx));
+    let result = execute(
+        ctx,
+        req,
+        &creds,
+        approval.as_ref(),
+        run_id,
+        started,
+        &stage_tx,
+    )
+    .await;
+    beat.abort();
+    match result {
+        Ok(report) => Ok(report),
+        Err(e) => {
+            // Anything unexpected (database trouble): the run still ends, with the reason.
+            let message = format!("The sync failed: {e:#}. Nothing was changed.");
+            tracing::error!(run_id, error = %message, "sync run failed");
+            let mut tx = ctx.db.begin().await?;
+            sync_runs::finish(
+                &mut tx,
+                run_id,
+                "failed",
+                &Tally::default(),
+                Some(&message),
+                None,
+                elapsed(started),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Report {
+                run_id,
+                outcome: Outcome::Failed,
+                tally: Tally::default(),
+                message: Some(message),
+                transient: true,
+            })
+        }
+    }
+}
+
+fn elapsed(started: Instant) -> i64 {
+    started.elapsed().as_millis().min(i64::MAX as u128) as i64
+}
+
+async fn heartbeat(db: Db, run_id: i64, mut stage: watch::Receiver<&'static str>) {
+    loop {
+        let current = *stage.borrow_and_update();
+        if let Err(e) = sync_runs::heartbeat(&db, run_id, current).await {
+            tracing::warn!(run_id, error = %e, "could not record the sync's heartbeat");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(HEARTBEAT_EVERY) => {}
+            changed = stage.changed() => if changed.is_err() { return },
+        }
+    }
+}
+
+async fn approval_of(db: &Db, company_id: i64, paused: i64) -> Result<Approval, StartError> {
+    let run = sync_runs::get(db, company_id, paused)
+        .await?
+        .ok_or_else(|| StartError::Approval("That paused sync does not exist.".into()))?;
+    if run.outcome.as_deref() != Some("paused") {
+        return Err(StartError::Approval(
+            "That sync is no longer paused (it was applied, discarded or replaced).".into(),
+        ));
+    }
+    let json = run
+        .approval
+        .ok_or_else(|| StartError::Approval("That paused sync has nothing to approve.".into()))?;
+    serde_json::from_str(&json).map_err(|e| StartError::Internal(e.into()))
+}
+
+async fn execute(
+    ctx: &SyncContext,
+    req: &Request,
+    creds: &Credentials,
+    approval: Option<&Approval>,
+    run_id: i64,
+    started: Instant,
+    stage: &watch::Sender<&'static str>,
+) -> anyhow::Result<Report> {
+    let snapshot = match ctx.providers.fetch(creds).await {
+        Ok(s) => s,
+        Err(e) => {
+            // A fetch that failed never reaches reconcile: nobody changes.
+            let message = format!("{e}. Nothing was changed.");
+            let mut tx = ctx.db.begin().await?;
+            sync_runs::finish(
+                &mut tx,
+                run_id,
+                "failed",
+                &Tally::default(),
+                Some(&message),
+                None,
+                elapsed(started),
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(Report {
+                run_id,
+                outcome: Outcome::Failed,
+                tally: Tally::default(),
+                message: Some(message),
+                transient: e.is_transient(),
+            });
+        }
+    };
+    let _ = stage.send("planning");
+    let Planned {
+        plan,
+        directory,
+        settings,
+    } = plan(&ctx.db, req.company_id, &snapshot).await?;
+    let tally = tally_of(&plan, snapshot.pages);
+    if let Err(refusal) = guard(&plan, &directory, &settings, approval) {
+        let (outcome, approval_json) = match &refusal {
+            Refusal::Paused { .. } => (
+                Outcome::Paused,
+                Approval::of(&refusal)
+                    .map(|a| serde_json::to_string(&a))
+                    .transpose()?,
+            ),
+            Refusal::EmptySnapshot { .. } => (Outcome::Refused, None),
+        };
+        let message = refusal.to_string();
+        let mut tx = ctx.db.begin().await?;
+        if let Refusal::Paused {
+            would_deactivate, ..
+        } = &refusal
+        {
+            for (id, name) in would_deactivate {
+                let note = sync_runs::Note {
+                    kind: "would_deactivate".into(),
+                    person_id: Some(*id),
+                    name: name.clone(),
+                    message: format!("{name} would be deactivated."),
+                };
+                sync_runs::insert_note(&mut tx, run_id, &note).await?;
+            }
+        }
+        apply::record_notes(&mut tx, &plan, run_id, &|r| match r {
+            super::PersonRef::Existing(id) => Some(id),
+            super::PersonRef::New(_) => None,
+        })
+        .await?;
+        let empty = Tally {
+            pages: tally.pages,
+            ..Tally::default()
+        };
+        sync_runs::finish(
+            &mut tx,
+            run_id,
+            outcome.as_str(),
+            &empty,
+            Some(&message),
+            approval_json.as_deref(),
+            elapsed(started),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Report {
+            run_id,
+            outcome,
+            tally: empty,
+            message: Some(message),
+            transient: false,
+        });
+    }
+    let _ = stage.send("applying");
+    let mut tx = ctx.db.begin().await?;
+    apply::apply(&mut tx, &plan, run_id).await?;
+    let message = (!plan.errors.is_empty()).then(|| {
+        format!(
+            "{} people were skipped; see the errors below. Everyone else was synced.",
+            plan.errors.len()
+        )
+    });
+    sync_runs::finish(
+        &mut tx,
+        run_id,
+        "succeeded",
+        &tally,
+        message.as_deref(),
+        None,
+        elapsed(started),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Report {
+        run_id,
+        outcome: Outcome::Succeeded,
+        tally,
+        message,
+        transient: false,
+    })
+}
