@@ -1,6 +1,9 @@
 //! The command line: every subcommand is a small function over the library.
 
-use std::io::{BufRead, IsTerminal};
+use std::{
+    io::{BufRead, IsTerminal},
+    sync::Arc,
+};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -8,8 +11,15 @@ use clap::{Parser, Subcommand};
 use crate::{
     auth,
     config::Config,
+    crypto::SecretBox,
     db::{Db, companies, people},
     directory::{Email, Role},
+    hris::{
+        kiwihr::KiwiEndpoint,
+        providers::{Credentials, Providers},
+        secret::Secret,
+    },
+    sync::run::{Outcome, Request, SyncContext, Trigger},
     web::{self, AppState},
     worker,
 };
@@ -45,6 +55,43 @@ pub enum Command {
     /// Manage logins.
     #[command(subcommand)]
     User(UserCommand),
+    /// Connect a company to Personio or kiwiHR (the secret or token is read from standard input).
+    Connect {
+        #[arg(long)]
+        company: String,
+        #[arg(long, value_parser = ["personio", "kiwihr"])]
+        provider: String,
+        /// Personio client ID.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// kiwiHR URL, e.g. https://yourcompany.kiwihr.com/api/graphql.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Disconnect a company's HRIS (deletes the stored credentials; people stay as they are).
+    Disconnect {
+        #[arg(long)]
+        company: String,
+    },
+    /// Sync a company from its HRIS now, on the same path as the web and the worker.
+    Sync {
+        #[arg(long)]
+        company: String,
+        /// Show what the sync would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run a fake HRIS server on loopback, for trying Roster without an HRIS account.
+    FakeHris {
+        #[arg(long, value_parser = ["personio", "kiwihr"])]
+        provider: String,
+        #[arg(long, default_value_t = 500)]
+        people: usize,
+        #[arg(long, default_value_t = 4010)]
+        port: u16,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,8 +165,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let db = open(&config).await?;
-            let demo = crate::demo::seed(&db).await?;
-            serve(config, db, true, true, Some(demo)).await
+            let mut demo = crate::demo::seed(&db).await?;
+            let mut config = config;
+            let fakes = crate::demo::start_fakes(&mut config, &mut demo).await?;
+            let result = serve(config, db, true, true, Some(demo)).await;
+            drop(fakes);
+            result
         }
         Command::Serve => {
             let db = open(&config).await?;
@@ -158,6 +209,71 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Connect {
+            company,
+            provider,
+            client_id,
+            url,
+        } => {
+            let db = open(&config).await?;
+            let company = find_company(&db, &company).await?;
+            let ctx = sync_context(&config, &db)?;
+            let creds = match provider.as_str() {
+                "personio" => Credentials::Personio {
+                    client_id: client_id.context("--client-id is required for Personio")?,
+                    client_secret: Secret::new(read_secret("Personio client secret")?),
+                },
+                _ => Credentials::Kiwihr {
+                    endpoint: KiwiEndpoint::parse(&url.context("--url is required for kiwiHR")?)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    api_key: Secret::new(read_secret("kiwiHR API token")?),
+                },
+            };
+            let verified = crate::integrations::connect(&ctx, company.id, &creds, None).await?;
+            for w in verified.warnings {
+                println!("warning: {w}");
+            }
+            println!(
+                "Connected {} to {} ({}). Run `roster sync --company {}` or let the morning schedule do it.",
+                company.name,
+                creds.provider().label(),
+                creds.hint(),
+                company.slug
+            );
+            Ok(())
+        }
+        Command::Disconnect { company } => {
+            let db = open(&config).await?;
+            let company = find_company(&db, &company).await?;
+            if crate::integrations::disconnect(&db, company.id, None).await? {
+                println!(
+                    "Disconnected {}: the stored credentials are deleted; people stay as they are.",
+                    company.name
+                );
+            } else {
+                println!("{} has no connected HRIS.", company.name);
+            }
+            Ok(())
+        }
+        Command::Sync { company, dry_run } => {
+            let db = open(&config).await?;
+            let company = find_company(&db, &company).await?;
+            let ctx = sync_context(&config, &db)?;
+            if dry_run {
+                dry_run_sync(&ctx, company.id).await
+            } else {
+                run_sync(&ctx, company.id).await
+            }
+        }
+        Command::FakeHris {
+            provider,
+            people,
+            port,
+            seed,
+        } => match provider.as_str() {
+            "personio" => crate::fake::personio::run_personio(port, people, seed).await,
+            _ => crate::fake::kiwihr::run_kiwihr(port, people, seed).await,
+        },
         Command::User(UserCommand::Create {
             company,
             email,
@@ -178,6 +294,89 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+async fn find_company(db: &Db, slug: &str) -> anyhow::Result<companies::Company> {
+    companies::find_by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no company with the slug {slug:?} (see `roster company list`)"))
+}
+
+/// The sync path's context from the configuration: providers (with the operator's overrides)
+/// and the credential key.
+pub fn sync_context(config: &Config, db: &Db) -> anyhow::Result<SyncContext> {
+    Ok(SyncContext {
+        db: db.clone(),
+        providers: Providers::new(
+            config.personio_base_url.clone(),
+            config.kiwihr_endpoint.clone(),
+        ),
+        secrets: Arc::new(SecretBox::load(
+            config.secret_key.as_deref(),
+            &config.data_dir,
+        )?),
+    })
+}
+
+async fn run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> {
+    let req = Request {
+        company_id,
+        trigger: Trigger::Cli,
+        started_by: None,
+        approve: None,
+    };
+    eprintln!("Fetching from the HRIS…");
+    let report = crate::sync::run::run(ctx, &req).await?;
+    let t = report.tally;
+    println!(
+        "Sync {} ({}): {} created, {} updated, {} deactivated, {} reactivated, {} unchanged, {} skipped; {} pages.",
+        report.run_id,
+        report.outcome.as_str(),
+        t.created,
+        t.updated,
+        t.deactivated,
+        t.reactivated,
+        t.unchanged,
+        t.skipped,
+        t.pages
+    );
+    if let Some(m) = report.message {
+        println!("{m}");
+    }
+    match report.outcome {
+        Outcome::Succeeded => Ok(()),
+        _ => bail!("the sync did not apply its changes"),
+    }
+}
+
+async fn dry_run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> {
+    eprintln!("Fetching from the HRIS (dry run: nothing will be written)…");
+    let (planned, refusal) = crate::sync::run::preview(ctx, company_id).await??;
+    let plan = &planned.plan;
+    let c = plan.counts;
+    println!(
+        "Would create {}, update {}, deactivate {}, reactivate {}; {} unchanged, {} skipped.",
+        c.created, c.updated, c.deactivated, c.reactivated, c.unchanged, c.skipped
+    );
+    if let Some(r) = refusal {
+        println!("{r}");
+    }
+    for w in &plan.run_warnings {
+        println!("warning: {w}");
+    }
+    for e in &plan.errors {
+        println!("skipped {}: {}", e.name, e.message);
+    }
+    for row in plan.history() {
+        println!(
+            "{}\t{}\t{} → {}",
+            row.person_name,
+            row.field.label(),
+            row.before.as_deref().unwrap_or("—"),
+            row.after.as_deref().unwrap_or("—")
+        );
+    }
+    Ok(())
+}
+
 /// Connects and migrates: every command sees an up-to-date schema.
 pub async fn open(config: &Config) -> anyhow::Result<Db> {
     let url = config.database();
@@ -185,6 +384,23 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&url).await?;
     db.migrate().await?;
     Ok(db)
+}
+
+fn read_secret(what: &str) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("{what} (input is shown; pipe it in to keep it off the screen):");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .with_context(|| format!("could not read the {what} from standard input"))?;
+    let secret = line.trim().to_string();
+    if secret.is_empty() {
+        bail!("the {what} is empty");
+    }
+    Ok(secret)
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -292,11 +508,8 @@ async fn serve(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = with_worker.then(|| tokio::spawn(worker::run(db.clone(), stop_rx.clone())));
     if with_web {
-        let server = web::Server::bind(AppState {
-            db: db.clone(),
-            config: std::sync::Arc::new(config),
-        })
-        .await?;
+        let ctx = sync_context(&config, &db)?;
+        let server = web::Server::bind(AppState::new(db.clone(), config, ctx)).await?;
         let url = format!("http://{}", server.local_addr());
         tracing::info!(%url, worker = with_worker, "Roster is listening");
         if let Some(d) = demo {
@@ -309,6 +522,9 @@ async fn serve(
                 "  Employee:        {}  password: {}\n",
                 d.employee_email, d.password
             );
+            for line in &d.hris {
+                println!("  {line}");
+            }
             println!(
                 "Stop it with Ctrl-C. Data lives in the data folder; running `demo` again reuses it.\n"
             );

@@ -19,6 +19,53 @@ pub struct DemoInfo {
     pub manager_email: &'static str,
     pub employee_email: &'static str,
     pub password: &'static str,
+    /// What to type into Connect for each fake HRIS.
+    pub hris: Vec<String>,
+}
+
+/// The fake HRIS servers the demo runs on loopback; they stop when dropped.
+pub struct DemoFakes {
+    _personio: crate::fake::personio::FakePersonio,
+    _kiwihr: crate::fake::kiwihr::FakeKiwi,
+}
+
+/// Starts fake Personio and kiwiHR on loopback and points the configuration at them, so the
+/// whole Connect → sync flow works with no HRIS account and no internet.
+pub async fn start_fakes(
+    config: &mut crate::config::Config,
+    info: &mut DemoInfo,
+) -> anyhow::Result<DemoFakes> {
+    let personio = crate::fake::personio::FakePersonio::builder()
+        .people(60)
+        .seed(1)
+        .domain("acme.example")
+        .start()
+        .await;
+    let kiwihr = crate::fake::kiwihr::FakeKiwi::builder()
+        .people(60)
+        .seed(2)
+        .teams(6)
+        .start()
+        .await?;
+    config.personio_base_url = Some(url::Url::parse(personio.base_url())?);
+    config.kiwihr_endpoint = Some(url::Url::parse(&kiwihr.endpoint_url())?);
+    info.hris = vec![
+        format!(
+            "Fake Personio: client ID {}  client secret {}",
+            personio.client_id(),
+            personio.client_secret()
+        ),
+        format!(
+            "Fake kiwiHR:   API token {}  URL https://acme.kiwihr.com/api/graphql",
+            kiwihr.api_key()
+        ),
+        "(Settings › Integrations › Connect; the fakes run on loopback and stop with Roster.)"
+            .to_string(),
+    ];
+    Ok(DemoFakes {
+        _personio: personio,
+        _kiwihr: kiwihr,
+    })
 }
 
 /// (first, last, job, department, manager index, groups, gender)
@@ -427,6 +474,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoInfo> {
         manager_email: MANAGER_EMAIL,
         employee_email: EMPLOYEE_EMAIL,
         password: PASSWORD,
+        hris: vec![],
     };
     if companies::find_by_slug(db, SLUG).await?.is_some() {
         return Ok(info);

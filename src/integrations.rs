@@ -13,7 +13,7 @@ use crate::{
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     /// The provider said no, or could not be reached: nothing was stored.
-    #[error("{0}")]
+    #[error(transparent)]
     Provider(#[from] FetchError),
     #[error(
         "{0} is already connected. Disconnect it first; a company syncs from one HRIS at a time."

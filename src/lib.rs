@@ -16,6 +16,7 @@ pub mod directory;
 pub mod fake;
 pub mod hris;
 pub mod integrations;
+pub mod jobs;
 pub mod session_store;
 pub mod sync;
 pub mod web;

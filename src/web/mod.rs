@@ -24,7 +24,9 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
-use crate::{config::Config, db::Db, session_store::DbSessionStore};
+use crate::{
+    config::Config, db::Db, jobs::Jobs, session_store::DbSessionStore, sync::run::SyncContext,
+};
 
 pub use error::AppError;
 pub use extract::{CurrentUser, Manager};
@@ -34,6 +36,21 @@ pub use extract::{CurrentUser, Manager};
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// The sync path's context (providers, credential key), for Connect and Preview.
+    pub sync: SyncContext,
+    /// Where "Sync now", Connect and "Apply anyway" enqueue their runs.
+    pub jobs: Jobs,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, sync: SyncContext) -> AppState {
+        AppState {
+            jobs: Jobs::new(sync.clone()),
+            db,
+            config: Arc::new(config),
+            sync,
+        }
+    }
 }
 
 /// The one route table. Reading it tells which routes need a login (handlers taking

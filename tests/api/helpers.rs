@@ -131,12 +131,18 @@ impl TestApp {
             "Employee",
         )
         .await;
-        let server = Server::bind(AppState {
+        let ctx = roster::sync::run::SyncContext {
             db: db.clone(),
-            config: Arc::new(config),
-        })
-        .await
-        .unwrap();
+            providers: roster::hris::providers::Providers::for_tests(
+                config.personio_base_url.clone(),
+                config.kiwihr_endpoint.clone(),
+                None,
+            ),
+            secrets: Arc::new(roster::crypto::SecretBox::from_bytes([42; 32])),
+        };
+        let server = Server::bind(AppState::new(db.clone(), config, ctx))
+            .await
+            .unwrap();
         let addr = server.local_addr();
         tokio::spawn(server.run(std::future::pending()));
         TestApp {
