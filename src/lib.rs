@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod directory;
+pub mod failpoint;
 pub mod fake;
 pub mod hris;
 pub mod integrations;

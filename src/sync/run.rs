@@ -25,6 +25,15 @@ use super::{Approval, Directory, GuardSettings, Plan, Refusal, Rules, apply, gua
 
 /// A heartbeat older than this means the run's process is gone.
 pub const STALE_AFTER: time::Duration = time::Duration::seconds(60);
+
+/// [`STALE_AFTER`], or `ROSTER_SYNC_STALE_SECS` when set (crash tests shorten it).
+pub fn stale_after() -> time::Duration {
+    std::env::var("ROSTER_SYNC_STALE_SECS")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(time::Duration::seconds)
+        .unwrap_or(STALE_AFTER)
+}
 const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Everything a sync needs besides the request.
@@ -212,7 +221,7 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
         Some(paused) => Some(approval_of(&ctx.db, req.company_id, paused).await?),
         None => None,
     };
-    sync_runs::abandon_stale(&ctx.db, req.company_id, STALE_AFTER).await?;
+    sync_runs::abandon_stale(&ctx.db, req.company_id, stale_after()).await?;
     let run_id = sync_runs::start(
         &ctx.db,
         req.company_id,
@@ -413,6 +422,7 @@ async fn execute(
         elapsed(started),
     )
     .await?;
+    crate::failpoint::pause("sync-before-commit").await;
     tx.commit().await?;
     Ok(Report {
         run_id,

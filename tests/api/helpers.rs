@@ -339,3 +339,10 @@ pub fn sync_context(
         secrets: Arc::new(roster::crypto::SecretBox::from_bytes([42; 32])),
     }
 }
+
+/// Makes a run's heartbeat five minutes old, as if its process had died that long ago.
+pub async fn age_heartbeat(db: &Db, run_id: i64) {
+    let stale = roster::db::now() - time::Duration::minutes(5);
+    roster::on_db!(db, p => sqlx::query("update sync_runs set heartbeat_at = $1 where id = $2")
+        .bind(stale).bind(run_id).execute(p).await.map(|r| r.rows_affected()).unwrap());
+}

@@ -129,11 +129,7 @@ backends! {
         let refused = run::run(&ctx, &request(&app)).await.unwrap_err();
         assert!(matches!(refused, StartError::AlreadyRunning), "{refused}");
         // The holder's process died: its heartbeat goes stale, and the next run takes over.
-        let stale = roster::db::now() - time::Duration::minutes(5);
-        match &app.db {
-            roster::db::Db::Sqlite(p) => { sqlx::query("update sync_runs set heartbeat_at = $1 where id = $2").bind(stale).bind(held).execute(p).await.unwrap(); }
-            roster::db::Db::Postgres(p) => { sqlx::query("update sync_runs set heartbeat_at = $1 where id = $2").bind(stale).bind(held).execute(p).await.unwrap(); }
-        }
+        age_heartbeat(&app.db, held).await;
         assert_eq!(run::run(&ctx, &request(&app)).await.unwrap().outcome, Outcome::Succeeded);
         let dead = sync_runs::get(&app.db, app.company_id, held).await.unwrap().unwrap();
         assert_eq!(dead.outcome.as_deref(), Some("failed"));
