@@ -323,8 +323,13 @@ async fn run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> {
         started_by: None,
         approve: None,
     };
-    eprintln!("Fetching from the HRIS…");
-    let report = crate::sync::run::run(ctx, &req).await?;
+    let spinner = progress(ctx.db.clone(), company_id);
+    let report = crate::sync::run::run(ctx, &req).await;
+    if let Some(s) = spinner {
+        s.abort();
+        let _ = s.await; // the spinner line is cleared before the summary prints
+    }
+    let report = report?;
     let t = report.tally;
     println!(
         "Sync {} ({}): {} created, {} updated, {} deactivated, {} reactivated, {} unchanged, {} skipped; {} pages.",
@@ -345,6 +350,36 @@ async fn run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> {
         Outcome::Succeeded => Ok(()),
         _ => bail!("the sync did not apply its changes"),
     }
+}
+
+/// On a terminal, a spinner that follows the run's stage (fetching, planning, applying) as the
+/// sync records it; nothing when output is redirected.
+fn progress(db: Db, company_id: i64) -> Option<tokio::task::JoinHandle<()>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    Some(tokio::spawn(async move {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let _clear = clear_on_drop(bar.clone());
+        loop {
+            if let Ok(Some(run)) = crate::db::sync_runs::running(&db, company_id).await {
+                bar.set_message(format!("sync {}: {}", run.id, run.stage));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    }))
+}
+
+/// Clears the spinner line when the progress task ends (aborted or not).
+fn clear_on_drop(bar: indicatif::ProgressBar) -> impl Drop {
+    struct Clear(indicatif::ProgressBar);
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            self.0.finish_and_clear();
+        }
+    }
+    Clear(bar)
 }
 
 async fn dry_run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> {
