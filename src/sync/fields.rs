@@ -35,11 +35,7 @@ impl Desired {
         };
         let ended = hp.end_date.is_some_and(|d| d < rules.today);
         Desired {
-            email: e
-                .email
-                .as_ref()
-                .expect("synced people have an email")
-                .to_string(),
+            email: e.email.expect("synced people have an email").to_string(),
             first_name: name(&hp.first_name),
             last_name: name(&hp.last_name),
             position: text(&hp.position),

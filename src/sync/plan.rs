@@ -256,6 +256,22 @@ pub struct Counts {
     pub skipped: usize,
 }
 
+impl std::fmt::Display for Counts {
+    /// The run's one-line summary: "2 created, 1 updated, 0 deactivated, …".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} created, {} updated, {} deactivated, {} reactivated, {} unchanged, {} skipped",
+            self.created,
+            self.updated,
+            self.deactivated,
+            self.reactivated,
+            self.unchanged,
+            self.skipped
+        )
+    }
+}
+
 /// Everything one sync run would change. See the module docs for the order to apply it in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {

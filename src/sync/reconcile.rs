@@ -19,6 +19,7 @@
 //! - **Last company manager.** Never deactivated by a sync: the lowest-id one is kept active with a
 //!   warning.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::directory::{Email, Person, Role};
@@ -36,9 +37,9 @@ pub(super) struct Entry<'a> {
     pub matched: Option<usize>,
     /// Why this person is skipped; `None` = synced.
     pub error: Option<String>,
-    /// Parsed email and its key, when valid.
-    pub email: Option<Email>,
-    pub key: String,
+    /// The trimmed email and its lower-cased key, when valid (key empty otherwise).
+    pub email: Option<&'a str>,
+    pub key: Cow<'a, str>,
     /// `plan.creates` key, for a synced person with no row.
     pub new_key: Option<usize>,
     /// No other snapshot person has this source id.
@@ -84,7 +85,7 @@ pub(super) struct Ctx<'a> {
     /// This company's people only; indexes below point into it.
     pub people: Vec<&'a Person>,
     pub by_id: HashMap<i64, usize>,
-    pub by_email: HashMap<String, usize>,
+    pub by_email: HashMap<Cow<'a, str>, usize>,
     /// People linked to this provider, by source id.
     pub by_source: HashMap<&'a str, usize>,
 }
@@ -109,7 +110,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     let mut by_email = HashMap::with_capacity(people.len());
     for (i, p) in people.iter().enumerate() {
         by_id.entry(p.id).or_insert(i);
-        by_email.entry(p.email.trim().to_lowercase()).or_insert(i);
+        by_email.entry(lower(p.email.trim())).or_insert(i);
         if p.source == source
             && let Some(sid) = &p.source_id
         {
@@ -124,7 +125,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         by_source,
     };
 
-    let mut entries = validate(snap, provider);
+    let (mut entries, sids) = validate(snap, provider);
     match_people(&mut entries, &ctx);
     check_names_for_new(&mut entries, provider);
     let order = settle_emails(&mut entries, &ctx);
@@ -138,11 +139,14 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
 
     // Who ends up active: the HRIS for synced people, inactive for this provider's people it no
     // longer lists, unchanged for everyone else.
-    let seen: HashSet<&str> = snap.people.iter().map(|p| p.source_id.as_str()).collect();
     let mut final_active: Vec<bool> = ctx.people.iter().map(|p| p.active).collect();
     let mut gone = Vec::new();
     for (i, p) in ctx.people.iter().enumerate() {
-        if p.source == source && p.source_id.as_deref().is_some_and(|s| !seen.contains(s)) {
+        if p.source == source
+            && p.source_id
+                .as_deref()
+                .is_some_and(|s| !sids.contains_key(s))
+        {
             final_active[i] = false;
             gone.push(i);
         }
@@ -155,7 +159,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     keep_last_manager(&ctx, &mut final_active, &mut plan);
 
     // Updates of existing people, then creates.
-    let mut update_of: HashMap<usize, usize> = HashMap::new();
     let mut updates = Vec::new();
     for &s in &order {
         let (e, d) = (
@@ -166,7 +169,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         let p = ctx.people[i];
         let changes = column_changes(p, e, d, final_active[i], provider);
         if !changes.is_empty() {
-            update_of.insert(i, updates.len());
             updates.push(PersonUpdate {
                 person_id: p.id,
                 name: p.full_name(),
@@ -177,7 +179,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     for &i in &gone {
         let p = ctx.people[i];
         if p.active && !final_active[i] {
-            update_of.insert(i, updates.len());
             updates.push(PersonUpdate {
                 person_id: p.id,
                 name: p.full_name(),
@@ -192,7 +193,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         }
     }
 
-    managers::plan_managers(&ctx, &entries, &mut plan);
+    managers::plan_managers(&ctx, &entries, &sids, &mut plan);
     groups::plan_groups(&ctx, &dir.groups, &entries, &mut plan);
 
     for e in &entries {
@@ -205,9 +206,12 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
             });
         }
     }
-    let claimed: HashSet<usize> = entries.iter().filter_map(|e| e.matched).collect();
+    let mut claimed = vec![false; ctx.people.len()];
+    for i in entries.iter().filter_map(|e| e.matched) {
+        claimed[i] = true;
+    }
     for (i, p) in ctx.people.iter().enumerate() {
-        if p.source != source && !claimed.contains(&i) {
+        if p.source != source && !claimed[i] {
             plan.not_in_hris.push(Unmatched {
                 person_id: p.id,
                 name: p.full_name(),
@@ -225,35 +229,55 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     plan
 }
 
-/// Checks each record on its own and against the others: id, email, status, duplicates.
-fn validate(snap: &Snapshot, provider: Provider) -> Vec<Entry<'_>> {
-    let label = provider.label();
-    let mut sid_count: HashMap<&str, usize> = HashMap::new();
-    let mut email_count: HashMap<String, usize> = HashMap::new();
-    for hp in &snap.people {
-        *sid_count.entry(hp.source_id.as_str()).or_default() += 1;
-        if let Some(Ok(e)) = hp.email.as_deref().map(Email::parse) {
-            *email_count.entry(e.key()).or_default() += 1;
-        }
+/// Lower-cased for comparing emails, borrowing when the text already is.
+pub(super) fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
     }
-    snap.people
+}
+
+/// Each source id of the snapshot: the first person with it and how many have it.
+pub(super) type SourceIds<'a> = HashMap<&'a str, (usize, usize)>;
+
+/// Checks each record on its own and against the others: id, email, status, duplicates.
+fn validate(snap: &Snapshot, provider: Provider) -> (Vec<Entry<'_>>, SourceIds<'_>) {
+    let label = provider.label();
+    let mut sids: SourceIds<'_> = HashMap::with_capacity(snap.people.len());
+    let mut email_count: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(snap.people.len());
+    let checked: Vec<_> = snap
+        .people
         .iter()
-        .map(|hp| {
-            let parsed = hp.email.as_deref().map(Email::parse);
-            let key = match &parsed {
-                Some(Ok(e)) => e.key(),
-                _ => String::new(),
+        .enumerate()
+        .map(|(s, hp)| {
+            sids.entry(hp.source_id.as_str()).or_insert((s, 0)).1 += 1;
+            let checked = hp.email.as_deref().map(Email::check);
+            let key = match checked {
+                Some(Ok(e)) => lower(e),
+                _ => Cow::Borrowed(""),
             };
+            if !key.is_empty() {
+                *email_count.entry(key.clone()).or_default() += 1;
+            }
+            (checked, key)
+        })
+        .collect();
+    let entries = snap
+        .people
+        .iter()
+        .zip(checked)
+        .map(|(hp, (checked, key))| {
             let sid = hp.source_id.trim();
+            let same_id = sids[hp.source_id.as_str()].1;
             let error = if sid.is_empty() {
                 Some(format!("{label} sent this person without an id."))
-            } else if sid_count[hp.source_id.as_str()] > 1 {
+            } else if same_id > 1 {
                 Some(format!(
-                    "{label} sent {} people with the id {sid}; none of them was synced.",
-                    sid_count[hp.source_id.as_str()]
+                    "{label} sent {same_id} people with the id {sid}; none of them was synced."
                 ))
             } else {
-                match &parsed {
+                match &checked {
                     None => Some(format!("{label} has no email for this person.")),
                     Some(Err(err)) => Some(err.to_string()),
                     Some(Ok(e)) if email_count[&key] > 1 => Some(format!(
@@ -267,13 +291,14 @@ fn validate(snap: &Snapshot, provider: Provider) -> Vec<Entry<'_>> {
                 hp,
                 matched: None,
                 error,
-                email: parsed.and_then(Result::ok),
+                email: checked.and_then(Result::ok),
                 key,
                 new_key: None,
-                unique_id: sid_count[hp.source_id.as_str()] == 1,
+                unique_id: same_id == 1,
             }
         })
-        .collect()
+        .collect();
+    (entries, sids)
 }
 
 fn status_or_name_error(hp: &HrisPerson, label: &str) -> Option<String> {
@@ -308,7 +333,7 @@ fn match_people(entries: &mut [Entry<'_>], ctx: &Ctx<'_>) {
         .iter_mut()
         .filter(|e| e.synced() && e.matched.is_none())
     {
-        if let Some(&i) = ctx.by_email.get(&e.key) {
+        if let Some(&i) = ctx.by_email.get(e.key.as_ref()) {
             let p = ctx.people[i];
             let other_record = p.source == source && p.source_id.is_some();
             if !claimed[i] && !other_record {

@@ -8,6 +8,7 @@ mod groups;
 mod guard;
 mod managers;
 mod matching;
+mod perf;
 mod plan;
 mod props;
 
