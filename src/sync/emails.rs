@@ -3,7 +3,7 @@
 //! B's old address while B moves on) are ordered so apply can run them one by one; a swap cannot
 //! be, so everyone in it is skipped.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::reconcile::{Ctx, Entry, lower};
 

@@ -1,7 +1,9 @@
 //! The column pass: what the HRIS wants each synced person's columns to be, and the changes from
 //! what the row holds. Not shared → left alone; empty → cleared; a value → set.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 use time::Date;
 

@@ -3,7 +3,7 @@
 //! missing groups are created, no group is ever deleted, and a name two local groups share is left
 //! alone (no adds or removes with either) and reported, never guessed.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::directory::Group;
 use crate::hris::Field;

@@ -2,8 +2,8 @@
 //! manager may come later in the list or be new in this run. Problems (unknown, self, loop) leave
 //! the affected person's manager unset and are reported; they never stop the run.
 
+use foldhash::HashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use crate::hris::{Field, ManagerRef};
 

@@ -20,7 +20,8 @@
 //!   warning.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::directory::{Email, Person, Role};
 use crate::hris::{Field, HrisPerson, Provider, Snapshot};
