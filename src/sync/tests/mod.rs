@@ -4,6 +4,7 @@
 mod active;
 mod bad_records;
 mod fields;
+mod fixture;
 mod groups;
 mod guard;
 mod managers;
