@@ -5,7 +5,8 @@
 
 use foldhash::HashMap;
 
-use super::reconcile::{Ctx, Entry, lower};
+use super::matching::lower;
+use super::reconcile::{Ctx, Entry};
 
 /// Makes emails unique after the run (skipping whoever would take an address still in use, and
 /// anyone in a swap), gives new people their keys, and returns the synced people in the order

@@ -11,7 +11,8 @@ use crate::directory::Person;
 use crate::hris::{Field, Provider};
 
 use super::Rules;
-use super::plan::{FieldChange, NewPerson, NewValue, PersonField, link_label, yes_no};
+use super::history::{link_label, yes_no};
+use super::plan::{FieldChange, NewPerson, NewValue, PersonField};
 use super::reconcile::Entry;
 
 /// What the HRIS wants a synced person's columns to be; `None` = leave as is.

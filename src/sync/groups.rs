@@ -8,8 +8,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::directory::Group;
 use crate::hris::Field;
 
+use super::matching::lower;
 use super::plan::{GroupRef, Membership, NewGroup, PersonRef, Plan};
-use super::reconcile::{Ctx, Entry, lower};
+use super::reconcile::{Ctx, Entry};
 
 pub(super) fn plan_groups(ctx: &Ctx<'_>, groups: &[Group], entries: &[Entry<'_>], plan: &mut Plan) {
     if !entries

@@ -8,8 +8,9 @@ use std::cell::OnceCell;
 use crate::hris::{Field, ManagerRef};
 
 use super::emails::cycles;
+use super::matching::{SourceIds, lower};
 use super::plan::{ManagerChange, PersonNote, PersonRef, Plan};
-use super::reconcile::{Ctx, Entry, SourceIds, lower};
+use super::reconcile::{Ctx, Entry};
 
 /// Nodes are rows (`0..n`, indexes into `ctx.people`) then new people (`n + key`).
 pub(super) fn plan_managers(
