@@ -53,7 +53,8 @@ pub(super) fn plan_managers(
             Field::Empty => None,
             Field::Value(r) => match resolve(r, ctx, entries, sids, &by_key, &governed) {
                 Ok(t) if t == v => {
-                    warnings.push((v, format!("{label} names this person as their own manager; the manager was left unset.")));
+                    let why = format!("{label} names this person as their own manager");
+                    warnings.push((v, format!("{why}; the manager was left unset.")));
                     None
                 }
                 Ok(t) => Some(t),
