@@ -22,6 +22,11 @@ impl Email {
     /// Deliberately simple: the HRIS and a person typing both produce ordinary addresses, and a
     /// stricter RFC 5322 parser would accept things no mail system delivers.
     pub fn parse(raw: &str) -> Result<Email, EmailError> {
+        Email::check(raw).map(|s| Email(s.to_string()))
+    }
+
+    /// [`Email::parse`] without the allocation: the trimmed address, if valid.
+    pub fn check(raw: &str) -> Result<&str, EmailError> {
         let s = raw.trim();
         if s.is_empty() {
             return Err(EmailError::Empty);
@@ -42,7 +47,7 @@ impl Email {
         {
             return Err(invalid());
         }
-        Ok(Email(s.to_string()))
+        Ok(s)
     }
 
     pub fn as_str(&self) -> &str {

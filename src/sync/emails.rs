@@ -3,64 +3,65 @@
 //! B's old address while B moves on) are ordered so apply can run them one by one; a swap cannot
 //! be, so everyone in it is skipped.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::HashMap;
 
+use super::matching::lower;
 use super::reconcile::{Ctx, Entry};
 
 /// Makes emails unique after the run (skipping whoever would take an address still in use, and
 /// anyone in a swap), gives new people their keys, and returns the synced people in the order
 /// their updates must be applied: someone leaving an address before someone taking it.
 pub(super) fn settle_emails(entries: &mut [Entry<'_>], ctx: &Ctx<'_>) -> Vec<usize> {
-    // `moving[s]`: snapshot person s changes the email key of an existing row, or is new.
-    let moving = |e: &Entry<'_>| {
-        e.synced()
-            && e.matched
-                .is_none_or(|i| ctx.people[i].email.trim().to_lowercase() != e.key)
-    };
+    // `keeps[s]`: snapshot person s has a row whose email has the same key (case changes only).
+    let keeps: Vec<bool> = entries
+        .iter()
+        .map(|e| {
+            e.matched
+                .is_some_and(|i| lower(ctx.people[i].email.trim()) == e.key)
+        })
+        .collect();
+    // Synced and taking an address: an email change of a row, or a new person.
+    let moving = |entries: &[Entry<'_>], s: usize| entries[s].synced() && !keeps[s];
+    let holder = |e: &Entry<'_>| ctx.by_email.get(e.key.as_ref()).copied();
     loop {
-        let mut skips: Vec<(usize, String)> = Vec::new();
-        // Final owner of each moved key; everyone else keeps their key.
-        let moved_away: HashSet<usize> = entries
+        let movers: Vec<usize> = (0..entries.len()).filter(|&s| moving(entries, s)).collect();
+        // The row each mover leaves, and who leaves it.
+        let leaver: HashMap<usize, usize> = movers
             .iter()
-            .filter(|e| moving(e))
-            .filter_map(|e| e.matched)
+            .filter_map(|&s| entries[s].matched.map(|i| (i, s)))
             .collect();
-        for (s, e) in entries.iter().enumerate().filter(|(_, e)| moving(e)) {
-            if let Some(&h) = ctx.by_email.get(&e.key)
+        let mut skips: Vec<(usize, String)> = Vec::new();
+        for &s in &movers {
+            let e = &entries[s];
+            if let Some(h) = holder(e)
                 && Some(h) != e.matched
-                && !moved_away.contains(&h)
+                && !leaver.contains_key(&h)
             {
-                let holder = ctx.people[h];
                 skips.push((
                     s,
                     format!(
                         "The email {} is already used by {} in Roster.",
-                        e.hp.email.as_deref().unwrap_or_default(),
-                        holder.full_name()
+                        e.email.unwrap_or_default(),
+                        ctx.people[h].full_name()
                     ),
                 ));
             }
         }
         if skips.is_empty() {
-            // Swaps: follow "takes the address of" links among existing rows.
-            let row_entry: HashMap<usize, usize> = entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| moving(e))
-                .filter_map(|(s, e)| e.matched.map(|i| (i, s)))
-                .collect();
-            let dep = |s: usize| -> Option<usize> {
-                let e = &entries[s];
+            // Swaps: follow "takes the address of" links among movers with a row.
+            let index: HashMap<usize, usize> =
+                movers.iter().enumerate().map(|(m, &s)| (s, m)).collect();
+            let next = |m: usize| {
+                let e = &entries[movers[m]];
                 e.matched?;
-                let &h = ctx.by_email.get(&e.key)?;
-                row_entry.get(&h).copied()
+                let t = leaver.get(&holder(e)?)?;
+                index.get(t).copied()
             };
-            for cycle in cycles(entries.len(), |s| {
-                if moving(&entries[s]) { dep(s) } else { None }
-            }) {
+            for cycle in cycles(movers.len(), next) {
+                let cycle: Vec<usize> = cycle.into_iter().map(|m| movers[m]).collect();
                 let names: Vec<String> = cycle
                     .iter()
-                    .map(|&s| ctx.people[entries[s].matched.unwrap()].full_name())
+                    .map(|&s| ctx.people[entries[s].matched.expect("a row")].full_name())
                     .collect();
                 for &s in &cycle {
                     skips.push((
@@ -69,7 +70,7 @@ pub(super) fn settle_emails(entries: &mut [Entry<'_>], ctx: &Ctx<'_>) -> Vec<usi
                             "{} would swap emails ({}); a sync cannot do that in one step. \
                              Change one of them by hand first.",
                             names.join(", "),
-                            entries[s].hp.email.as_deref().unwrap_or_default()
+                            entries[s].email.unwrap_or_default()
                         ),
                     ));
                 }
@@ -90,27 +91,28 @@ pub(super) fn settle_emails(entries: &mut [Entry<'_>], ctx: &Ctx<'_>) -> Vec<usi
         e.new_key = Some(key);
     }
 
-    // Order: depth-first, the person leaving an address before the one taking it.
-    let row_entry: HashMap<usize, usize> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.synced())
-        .filter_map(|(s, e)| e.matched.map(|i| (i, s)))
+    // Order: depth-first along "takes the address of", the leaver before the taker.
+    let leaver: HashMap<usize, usize> = (0..entries.len())
+        .filter(|&s| moving(entries, s))
+        .filter_map(|s| entries[s].matched.map(|i| (i, s)))
         .collect();
     let mut done = vec![false; entries.len()];
-    let mut order = Vec::new();
+    let mut order = Vec::with_capacity(entries.len());
     for start in 0..entries.len() {
+        if !moving(entries, start) {
+            if entries[start].synced() {
+                order.push(start);
+            }
+            continue;
+        }
         let mut chain = Vec::new();
         let mut s = start;
-        while !done[s] && entries[s].synced() {
+        while !done[s] {
             done[s] = true;
             chain.push(s);
             let e = &entries[s];
-            match (e.matched, ctx.by_email.get(&e.key)) {
-                (Some(i), Some(&h)) if h != i => match row_entry.get(&h) {
-                    Some(&t) => s = t,
-                    None => break,
-                },
+            match (e.matched, holder(e).and_then(|h| leaver.get(&h))) {
+                (Some(_), Some(&t)) if t != s => s = t,
                 _ => break,
             }
         }

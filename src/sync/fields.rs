@@ -1,7 +1,9 @@
 //! The column pass: what the HRIS wants each synced person's columns to be, and the changes from
 //! what the row holds. Not shared → left alone; empty → cleared; a value → set.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 use time::Date;
 
@@ -9,7 +11,8 @@ use crate::directory::Person;
 use crate::hris::{Field, Provider};
 
 use super::Rules;
-use super::plan::{FieldChange, NewPerson, NewValue, PersonField, link_label, yes_no};
+use super::history::{link_label, yes_no};
+use super::plan::{FieldChange, NewPerson, NewValue, PersonField};
 use super::reconcile::Entry;
 
 /// What the HRIS wants a synced person's columns to be; `None` = leave as is.
@@ -35,11 +38,7 @@ impl Desired {
         };
         let ended = hp.end_date.is_some_and(|d| d < rules.today);
         Desired {
-            email: e
-                .email
-                .as_ref()
-                .expect("synced people have an email")
-                .to_string(),
+            email: e.email.expect("synced people have an email").to_string(),
             first_name: name(&hp.first_name),
             last_name: name(&hp.last_name),
             position: text(&hp.position),

@@ -3,17 +3,14 @@
 //! missing groups are created, no group is ever deleted, and a name two local groups share is left
 //! alone (no adds or removes with either) and reported, never guessed.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::directory::Group;
 use crate::hris::Field;
 
+use super::matching::lower;
 use super::plan::{GroupRef, Membership, NewGroup, PersonRef, Plan};
 use super::reconcile::{Ctx, Entry};
-
-fn key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
 
 pub(super) fn plan_groups(ctx: &Ctx<'_>, groups: &[Group], entries: &[Entry<'_>], plan: &mut Plan) {
     if !entries
@@ -30,7 +27,7 @@ pub(super) fn plan_groups(ctx: &Ctx<'_>, groups: &[Group], entries: &[Entry<'_>]
     let mut by_key: HashMap<String, Vec<&Group>> = HashMap::new();
     let mut key_order = Vec::new();
     for g in &local {
-        let k = key(&g.name);
+        let k = lower(g.name.trim()).into_owned();
         let same = by_key.entry(k.clone()).or_default();
         if same.is_empty() {
             key_order.push(k);
@@ -62,29 +59,25 @@ pub(super) fn plan_groups(ctx: &Ctx<'_>, groups: &[Group], entries: &[Entry<'_>]
             Field::Value(v) => v,
         };
         let person = e.person_ref(&ctx.people).expect("synced people have a ref");
-        let person_name = match person {
-            PersonRef::Existing(_) => e.display(&ctx.people),
-            PersonRef::New(k) => plan.creates[k].full_name(),
-        };
-        let mut wanted: Vec<(GroupRef, String)> = Vec::new();
+        let mut wanted: Vec<GroupRef> = Vec::with_capacity(teams.len());
         for team in teams.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-            let k = key(team);
-            let g = match by_key.get(&k).map(Vec::as_slice) {
-                Some([g]) => (GroupRef::Existing(g.id), g.name.clone()),
+            let k = lower(team);
+            let g = match by_key.get(k.as_ref()).map(Vec::as_slice) {
+                Some([g]) => GroupRef::Existing(g.id),
                 Some(_) => continue,
                 None => {
                     let next = plan.groups_to_create.len();
-                    let idx = *new_groups.entry(k).or_insert(next);
+                    let idx = *new_groups.entry(k.into_owned()).or_insert(next);
                     if idx == next {
                         plan.groups_to_create.push(NewGroup {
                             key: idx,
                             name: team.to_string(),
                         });
                     }
-                    (GroupRef::New(idx), plan.groups_to_create[idx].name.clone())
+                    GroupRef::New(idx)
                 }
             };
-            if !wanted.iter().any(|(w, _)| *w == g.0) {
+            if !wanted.contains(&g) {
                 wanted.push(g);
             }
         }
@@ -92,30 +85,36 @@ pub(super) fn plan_groups(ctx: &Ctx<'_>, groups: &[Group], entries: &[Entry<'_>]
             Some(i) => &ctx.people[i].group_ids,
             None => &[],
         };
-        let mut seen = HashSet::new();
-        for &gid in current {
+        // Most people need no change: name them only when they do.
+        let person_name = || match person {
+            PersonRef::Existing(_) => e.display(&ctx.people),
+            PersonRef::New(k) => plan.creates[k].full_name(),
+        };
+        for (n, &gid) in current.iter().enumerate() {
             let Some(g) = by_id.get(&gid) else { continue };
-            if !seen.insert(gid)
+            if current[..n].contains(&gid)
                 || ambiguous.contains(&gid)
-                || wanted.iter().any(|(w, _)| *w == GroupRef::Existing(gid))
+                || wanted.contains(&GroupRef::Existing(gid))
             {
                 continue;
             }
             plan.membership_removes.push(Membership {
                 person,
                 group: GroupRef::Existing(gid),
-                person_name: person_name.clone(),
+                person_name: person_name(),
                 group_name: g.name.clone(),
             });
         }
-        for (g, group_name) in wanted {
-            if matches!(g, GroupRef::Existing(id) if current.contains(&id)) {
-                continue;
-            }
+        for g in wanted {
+            let group_name = match g {
+                GroupRef::Existing(id) if current.contains(&id) => continue,
+                GroupRef::Existing(id) => by_id[&id].name.clone(),
+                GroupRef::New(k) => plan.groups_to_create[k].name.clone(),
+            };
             plan.membership_adds.push(Membership {
                 person,
                 group: g,
-                person_name: person_name.clone(),
+                person_name: person_name(),
                 group_name,
             });
         }

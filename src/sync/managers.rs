@@ -2,32 +2,29 @@
 //! manager may come later in the list or be new in this run. Problems (unknown, self, loop) leave
 //! the affected person's manager unset and are reported; they never stop the run.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
+use std::cell::OnceCell;
 
 use crate::hris::{Field, ManagerRef};
 
 use super::emails::cycles;
+use super::matching::{SourceIds, lower};
 use super::plan::{ManagerChange, PersonNote, PersonRef, Plan};
 use super::reconcile::{Ctx, Entry};
 
 /// Nodes are rows (`0..n`, indexes into `ctx.people`) then new people (`n + key`).
-pub(super) fn plan_managers(ctx: &Ctx<'_>, entries: &[Entry<'_>], plan: &mut Plan) {
+pub(super) fn plan_managers(
+    ctx: &Ctx<'_>,
+    entries: &[Entry<'_>],
+    sids: &SourceIds<'_>,
+    plan: &mut Plan,
+) {
     let n = ctx.people.len();
     let total = n + plan.creates.len();
     let label = ctx.provider.label();
     let node_of = |e: &Entry<'_>| e.matched.or(e.new_key.map(|k| n + k));
-    let by_sid: HashMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.unique_id)
-        .map(|(s, e)| (e.hp.source_id.as_str(), s))
-        .collect();
-    let by_key: HashMap<&str, usize> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| !e.key.is_empty() && node_of(e).is_some())
-        .map(|(s, e)| (e.key.as_str(), s))
-        .collect();
+    // Built on first use: most managers are found by id.
+    let by_key: OnceCell<HashMap<&str, usize>> = OnceCell::new();
 
     // Rows whose email this run may change: only the snapshot's email index speaks for them.
     let mut governed = vec![false; n];
@@ -54,9 +51,10 @@ pub(super) fn plan_managers(ctx: &Ctx<'_>, entries: &[Entry<'_>], plan: &mut Pla
         let target = match &e.hp.manager {
             Field::NotShared => continue,
             Field::Empty => None,
-            Field::Value(r) => match resolve(r, ctx, entries, &by_sid, &by_key, &governed) {
+            Field::Value(r) => match resolve(r, ctx, entries, sids, &by_key, &governed) {
                 Ok(t) if t == v => {
-                    warnings.push((v, format!("{label} names this person as their own manager; the manager was left unset.")));
+                    let why = format!("{label} names this person as their own manager");
+                    warnings.push((v, format!("{why}; the manager was left unset.")));
                     None
                 }
                 Ok(t) => Some(t),
@@ -140,35 +138,48 @@ pub(super) fn plan_managers(ctx: &Ctx<'_>, entries: &[Entry<'_>], plan: &mut Pla
 
 /// The node a manager reference points at: the snapshot by id, rows linked to this provider by id,
 /// then the snapshot and the directory by email.
-fn resolve(
+fn resolve<'a>(
     r: &ManagerRef,
     ctx: &Ctx<'_>,
-    entries: &[Entry<'_>],
-    by_sid: &HashMap<&str, usize>,
-    by_key: &HashMap<&str, usize>,
+    entries: &'a [Entry<'a>],
+    sids: &SourceIds<'_>,
+    by_key: &OnceCell<HashMap<&'a str, usize>>,
     governed: &[bool],
 ) -> Result<usize, String> {
     let label = ctx.provider.label();
     let n = ctx.people.len();
     let node = |s: usize| entries[s].matched.or(entries[s].new_key.map(|k| n + k));
-    if let Some(&s) = by_sid.get(r.source_id.as_str()) {
+    let in_snapshot = sids
+        .get(r.source_id.as_str())
+        .filter(|(_, count)| *count == 1)
+        .map(|(s, _)| *s);
+    if let Some(s) = in_snapshot {
         if let Some(v) = node(s) {
             return Ok(v);
         }
     } else if let Some(&i) = ctx.by_source.get(r.source_id.as_str()) {
         return Ok(i);
     }
-    if let Some(key) = r.email.as_deref().map(|e| e.trim().to_lowercase()) {
-        if let Some(v) = by_key.get(key.as_str()).and_then(|&s| node(s)) {
+    if let Some(email) = r.email.as_deref() {
+        let key = lower(email.trim());
+        let by_key = by_key.get_or_init(|| {
+            entries
+                .iter()
+                .enumerate()
+                .filter(|(s, e)| !e.key.is_empty() && node(*s).is_some())
+                .map(|(s, e)| (e.key.as_ref(), s))
+                .collect()
+        });
+        if let Some(v) = by_key.get(key.as_ref()).and_then(|&s| node(s)) {
             return Ok(v);
         }
-        if let Some(&i) = ctx.by_email.get(&key)
+        if let Some(&i) = ctx.by_email.get(key.as_ref())
             && !governed[i]
         {
             return Ok(i);
         }
     }
-    Err(match by_sid.get(r.source_id.as_str()) {
+    Err(match in_snapshot {
         Some(_) => format!(
             "The manager ({label} id {}) was skipped in this run",
             r.source_id

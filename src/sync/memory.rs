@@ -1,7 +1,7 @@
 //! Applying a plan to an in-memory directory: the meaning of a plan, as the database apply must
 //! reproduce it. Used by the property tests, and by database tests to compare against.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::directory::{Group, Person};
 

@@ -1,15 +1,28 @@
-//! The one sync path: fetch → [`reconcile`] (pure) → [`guard`] → apply (one transaction) → record.
+//! The one sync path: fetch → [`reconcile()`] (pure) → [`guard()`] → apply (one transaction) → record.
 //!
-//! This module holds the pure parts: [`reconcile`] turns the directory as it is and an HRIS
-//! [`Snapshot`](crate::hris::Snapshot) into a [`Plan`], [`guard`] decides whether the plan may be
+//! This module holds the pure parts: [`reconcile()`] turns the directory as it is and an HRIS
+//! [`Snapshot`](crate::hris::Snapshot) into a [`Plan`], [`guard()`] decides whether the plan may be
 //! applied, and [`apply_in_memory`] shows what applying a plan means, for tests.
+//!
+//! Applying a [`Plan`] in the database, in one transaction, is six loops in this order:
+//! 1. `groups_to_create`: insert; remember `key → id`.
+//! 2. `updates`: for each person, set every `FieldChange::value` (one `update … where id = ? and
+//!    company_id = ?`). Keep the order: an address is freed before someone takes it.
+//! 3. `creates`: insert with `manager_id` null; remember `key → id`.
+//! 4. `managers`: set `manager_id` (a `PersonRef::New(k)` is the id from step 3).
+//! 5. `membership_removes`, then 6. `membership_adds`.
+//!
+//! Then record the run: `plan.counts`, `plan.history()` as `sync_changes` rows, and the notes
+//! (`warnings`, `errors`, `run_warnings`, `not_in_hris`).
 
 pub mod apply;
 mod emails;
 mod fields;
 mod groups;
 pub mod guard;
+pub mod history;
 mod managers;
+mod matching;
 mod memory;
 pub mod plan;
 pub mod reconcile;
@@ -24,10 +37,11 @@ use crate::directory::{Group, Person};
 use crate::hris::Provider;
 
 pub use guard::{Approval, GuardSettings, Refusal, guard};
+pub use history::HistoryRow;
 pub use memory::apply_in_memory;
 pub use plan::{
-    Counts, FieldChange, GroupRef, HistoryRow, ManagerChange, Membership, NewGroup, NewPerson,
-    NewValue, PersonField, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched,
+    Counts, FieldChange, GroupRef, ManagerChange, Membership, NewGroup, NewPerson, NewValue,
+    PersonField, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched,
 };
 pub use reconcile::reconcile;
 

@@ -2,30 +2,42 @@
 //! no clock (today is in [`Rules`]), deterministic (hash maps are only looked up, never iterated
 //! into the output), and linear in the number of people.
 //!
-//! Decisions where the brief left room:
+//! Decisions where the rules left room:
 //! - **Matching.** By `(source, source_id)` first; else by email (case-insensitive). Email adopts a
 //!   person created by hand *or linked to the other provider* (a company that switches HRIS keeps its
 //!   people: at most one HRIS is connected at a time). A person linked to this same provider under
 //!   another id is never taken over by email: the HRIS person is then new, and if the email is still
 //!   in use after this run they are skipped with an error.
+//! - **Skipped means untouched.** A skipped HRIS person's row (if any) gets no change at all, and is
+//!   not deactivated either: they are in the snapshot, just unreadable.
 //! - **Names.** An empty first or last name is an error: that person is skipped (nobody is nameless
 //!   in the directory). A new person whose name is not shared at all is skipped too.
 //! - **Emails.** Unique per company after the run: an email change (or new person) whose address
 //!   someone else still holds after this run is skipped with an error. Chains (A takes B's old
 //!   address while B moves on) are ordered so apply can run them one by one; swaps cannot be, so
-//!   everyone in a swap is skipped.
+//!   everyone in a swap is skipped. Two HRIS people with one email are skipped (DESIGN.md lists
+//!   that as a guard refusal; skipping them keeps everyone else in line).
 //! - **Not in the snapshot.** Only people with `source` = this provider are deactivated; manual people
 //!   and people of the other provider are listed in `not_in_hris` and left alone.
 //! - **Last company manager.** Never deactivated by a sync: the lowest-id one is kept active with a
 //!   warning.
+//! - **Managers.** "Left unset" means cleared: a manager the HRIS names but we cannot use (unknown,
+//!   self, loop) leaves `manager_id` empty rather than keeping a link the HRIS no longer states.
+//!   The email fallback finds snapshot people first, then rows the snapshot does not govern.
+//! - **Groups.** Team names match group names trimmed and case-insensitively (see `groups`).
+//! - **Not shared.** Said once per attribute per run, in our words ("first hired on"), derived from
+//!   the people themselves; `Snapshot::not_shared` is not read.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 
-use crate::directory::{Email, Person, Role};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+
+use crate::directory::{Person, Role};
 use crate::hris::{Field, HrisPerson, Provider, Snapshot};
 
 use super::emails::settle_emails;
 use super::fields::{Desired, GenderMap, active_change, column_changes};
+use super::matching::{check_names_for_new, lower, match_people, validate};
 use super::plan::{Counts, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched};
 use super::{Directory, Rules, groups, managers};
 
@@ -36,9 +48,9 @@ pub(super) struct Entry<'a> {
     pub matched: Option<usize>,
     /// Why this person is skipped; `None` = synced.
     pub error: Option<String>,
-    /// Parsed email and its key, when valid.
-    pub email: Option<Email>,
-    pub key: String,
+    /// The trimmed email and its lower-cased key, when valid (key empty otherwise).
+    pub email: Option<&'a str>,
+    pub key: Cow<'a, str>,
     /// `plan.creates` key, for a synced person with no row.
     pub new_key: Option<usize>,
     /// No other snapshot person has this source id.
@@ -84,7 +96,7 @@ pub(super) struct Ctx<'a> {
     /// This company's people only; indexes below point into it.
     pub people: Vec<&'a Person>,
     pub by_id: HashMap<i64, usize>,
-    pub by_email: HashMap<String, usize>,
+    pub by_email: HashMap<Cow<'a, str>, usize>,
     /// People linked to this provider, by source id.
     pub by_source: HashMap<&'a str, usize>,
 }
@@ -109,7 +121,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     let mut by_email = HashMap::with_capacity(people.len());
     for (i, p) in people.iter().enumerate() {
         by_id.entry(p.id).or_insert(i);
-        by_email.entry(p.email.trim().to_lowercase()).or_insert(i);
+        by_email.entry(lower(p.email.trim())).or_insert(i);
         if p.source == source
             && let Some(sid) = &p.source_id
         {
@@ -124,7 +136,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         by_source,
     };
 
-    let mut entries = validate(snap, provider);
+    let (mut entries, sids) = validate(snap, provider);
     match_people(&mut entries, &ctx);
     check_names_for_new(&mut entries, provider);
     let order = settle_emails(&mut entries, &ctx);
@@ -138,11 +150,14 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
 
     // Who ends up active: the HRIS for synced people, inactive for this provider's people it no
     // longer lists, unchanged for everyone else.
-    let seen: HashSet<&str> = snap.people.iter().map(|p| p.source_id.as_str()).collect();
     let mut final_active: Vec<bool> = ctx.people.iter().map(|p| p.active).collect();
     let mut gone = Vec::new();
     for (i, p) in ctx.people.iter().enumerate() {
-        if p.source == source && p.source_id.as_deref().is_some_and(|s| !seen.contains(s)) {
+        if p.source == source
+            && p.source_id
+                .as_deref()
+                .is_some_and(|s| !sids.contains_key(s))
+        {
             final_active[i] = false;
             gone.push(i);
         }
@@ -155,7 +170,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     keep_last_manager(&ctx, &mut final_active, &mut plan);
 
     // Updates of existing people, then creates.
-    let mut update_of: HashMap<usize, usize> = HashMap::new();
     let mut updates = Vec::new();
     for &s in &order {
         let (e, d) = (
@@ -166,7 +180,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         let p = ctx.people[i];
         let changes = column_changes(p, e, d, final_active[i], provider);
         if !changes.is_empty() {
-            update_of.insert(i, updates.len());
             updates.push(PersonUpdate {
                 person_id: p.id,
                 name: p.full_name(),
@@ -177,7 +190,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     for &i in &gone {
         let p = ctx.people[i];
         if p.active && !final_active[i] {
-            update_of.insert(i, updates.len());
             updates.push(PersonUpdate {
                 person_id: p.id,
                 name: p.full_name(),
@@ -192,7 +204,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         }
     }
 
-    managers::plan_managers(&ctx, &entries, &mut plan);
+    managers::plan_managers(&ctx, &entries, &sids, &mut plan);
     groups::plan_groups(&ctx, &dir.groups, &entries, &mut plan);
 
     for e in &entries {
@@ -205,9 +217,12 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
             });
         }
     }
-    let claimed: HashSet<usize> = entries.iter().filter_map(|e| e.matched).collect();
+    let mut claimed = vec![false; ctx.people.len()];
+    for i in entries.iter().filter_map(|e| e.matched) {
+        claimed[i] = true;
+    }
     for (i, p) in ctx.people.iter().enumerate() {
-        if p.source != source && !claimed.contains(&i) {
+        if p.source != source && !claimed[i] {
             plan.not_in_hris.push(Unmatched {
                 person_id: p.id,
                 name: p.full_name(),
@@ -223,115 +238,6 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     plan.run_warnings = run_warnings;
     plan.counts = counts(&plan, &entries, &ctx);
     plan
-}
-
-/// Checks each record on its own and against the others: id, email, status, duplicates.
-fn validate(snap: &Snapshot, provider: Provider) -> Vec<Entry<'_>> {
-    let label = provider.label();
-    let mut sid_count: HashMap<&str, usize> = HashMap::new();
-    let mut email_count: HashMap<String, usize> = HashMap::new();
-    for hp in &snap.people {
-        *sid_count.entry(hp.source_id.as_str()).or_default() += 1;
-        if let Some(Ok(e)) = hp.email.as_deref().map(Email::parse) {
-            *email_count.entry(e.key()).or_default() += 1;
-        }
-    }
-    snap.people
-        .iter()
-        .map(|hp| {
-            let parsed = hp.email.as_deref().map(Email::parse);
-            let key = match &parsed {
-                Some(Ok(e)) => e.key(),
-                _ => String::new(),
-            };
-            let sid = hp.source_id.trim();
-            let error = if sid.is_empty() {
-                Some(format!("{label} sent this person without an id."))
-            } else if sid_count[hp.source_id.as_str()] > 1 {
-                Some(format!(
-                    "{label} sent {} people with the id {sid}; none of them was synced.",
-                    sid_count[hp.source_id.as_str()]
-                ))
-            } else {
-                match &parsed {
-                    None => Some(format!("{label} has no email for this person.")),
-                    Some(Err(err)) => Some(err.to_string()),
-                    Some(Ok(e)) if email_count[&key] > 1 => Some(format!(
-                        "{} people in {label} have the email {e}; none of them was synced.",
-                        email_count[&key]
-                    )),
-                    Some(Ok(_)) => status_or_name_error(hp, label),
-                }
-            };
-            Entry {
-                hp,
-                matched: None,
-                error,
-                email: parsed.and_then(Result::ok),
-                key,
-                new_key: None,
-                unique_id: sid_count[hp.source_id.as_str()] == 1,
-            }
-        })
-        .collect()
-}
-
-fn status_or_name_error(hp: &HrisPerson, label: &str) -> Option<String> {
-    if hp.active.is_none() {
-        return Some(match &hp.unknown_status {
-            Some(s) => format!("{label} status “{s}” is unknown, so the person was left as is."),
-            None => format!("{label} sent no status, so the person was left as is."),
-        });
-    }
-    for (f, what) in [(&hp.first_name, "first"), (&hp.last_name, "last")] {
-        if matches!(f, Field::Empty) || matches!(f, Field::Value(v) if v.trim().is_empty()) {
-            return Some(format!("The {what} name is empty in {label}."));
-        }
-    }
-    None
-}
-
-/// Links snapshot people to rows: by source id (even skipped people, so they are not deactivated),
-/// then synced people by email.
-fn match_people(entries: &mut [Entry<'_>], ctx: &Ctx<'_>) {
-    let source = ctx.provider.source();
-    let mut claimed = vec![false; ctx.people.len()];
-    for e in entries.iter_mut() {
-        if e.unique_id
-            && let Some(&i) = ctx.by_source.get(e.hp.source_id.as_str())
-        {
-            e.matched = Some(i);
-            claimed[i] = true;
-        }
-    }
-    for e in entries
-        .iter_mut()
-        .filter(|e| e.synced() && e.matched.is_none())
-    {
-        if let Some(&i) = ctx.by_email.get(&e.key) {
-            let p = ctx.people[i];
-            let other_record = p.source == source && p.source_id.is_some();
-            if !claimed[i] && !other_record {
-                e.matched = Some(i);
-                claimed[i] = true;
-            }
-        }
-    }
-}
-
-/// A person we would create needs a name; a credential that does not share it cannot create them.
-fn check_names_for_new(entries: &mut [Entry<'_>], provider: Provider) {
-    for e in entries
-        .iter_mut()
-        .filter(|e| e.synced() && e.matched.is_none())
-    {
-        if !e.hp.first_name.is_shared() || !e.hp.last_name.is_shared() {
-            e.error = Some(format!(
-                "{} does not share names, so this new person cannot be created.",
-                provider.label()
-            ));
-        }
-    }
 }
 
 /// The company's last active company manager is never deactivated by a sync.

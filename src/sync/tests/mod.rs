@@ -4,10 +4,12 @@
 mod active;
 mod bad_records;
 mod fields;
+mod fixture;
 mod groups;
 mod guard;
 mod managers;
 mod matching;
+mod perf;
 mod plan;
 mod props;
 

@@ -36,6 +36,10 @@ fn counts_say_what_happened_to_each_person() {
         ),
         (1, 1, 1, 1, 1, 1)
     );
+    assert_eq!(
+        c.to_string(),
+        "1 created, 1 updated, 1 deactivated, 1 reactivated, 1 unchanged, 1 skipped"
+    );
 }
 
 #[test]
