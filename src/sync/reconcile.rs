@@ -217,6 +217,21 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
             });
         }
     }
+    // Data the client had to work around (an unreadable date, say): the person is synced, and
+    // the run says what was left alone.
+    for e in entries.iter().filter(|e| e.error.is_none()) {
+        for problem in &e.hp.problems {
+            plan.warnings.push(PersonNote {
+                person: e
+                    .matched
+                    .map(|i| PersonRef::Existing(ctx.people[i].id))
+                    .or(e.new_key.map(PersonRef::New)),
+                source_id: Some(e.hp.source_id.clone()),
+                name: e.display(&ctx.people),
+                message: problem.clone(),
+            });
+        }
+    }
     let mut claimed = vec![false; ctx.people.len()];
     for i in entries.iter().filter_map(|e| e.matched) {
         claimed[i] = true;

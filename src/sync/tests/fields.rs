@@ -174,3 +174,19 @@ fn diverse_is_kept_when_the_company_has_that_choice() {
     assert_eq!(plan.creates[0].gender.as_deref(), Some("diverse"));
     assert!(plan.run_warnings.iter().all(|w| !w.contains("gender “")));
 }
+
+#[test]
+fn a_problem_the_client_worked_around_is_a_warning_on_that_person() {
+    let mut p = hris("7", "anna@x.io");
+    p.problems = vec!["birth date \"31/12/1990\" is not a date: left unchanged".into()];
+    let plan = run(&dir(vec![]), &snap(vec![p]));
+    assert_eq!(plan.creates.len(), 1, "the person is still synced");
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.message.contains("not a date")
+                && w.person == Some(crate::sync::PersonRef::New(0))),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -115,6 +115,7 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
                 first_hired_on: date_field(m, "first_hired_on"),
                 active: m.get("active").and_then(Value::as_bool),
                 unknown_status: None,
+                problems: vec![],
                 end_date: match date_field(m, "end_date") {
                     Field::Value(d) => Some(d),
                     _ => None,
