@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod cli;
 mod directory;
+mod integrations;
 mod scoping;
 mod security;
 mod sync;
