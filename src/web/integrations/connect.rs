@@ -129,7 +129,14 @@ pub async fn connect_save(
     };
     let after = super::panel::newest_run_id(&state.db, company_id).await?;
     match connecting::connect(&state.sync, company_id, &creds, Some(user.person.id)).await {
-        Ok(_) => {}
+        Ok(verified) => {
+            // Shown once on the panel (attributes the provider will not share, …).
+            if !verified.warnings.is_empty() {
+                user.session
+                    .insert(super::panel::CONNECT_WARNINGS, &verified.warnings)
+                    .await?;
+            }
+        }
         Err(ConnectError::Provider(e)) => {
             p.errors.push(format!(
                 "{}. Check the credentials in {} and try again. Nothing was stored.",
@@ -153,8 +160,5 @@ pub async fn connect_save(
             approve: None,
         })
         .await?;
-    Ok(Redirect::to(&format!(
-        "/settings/integrations?notice=connected&after={after}"
-    ))
-    .into_response())
+    Ok(Redirect::to(&super::panel::queued_url("connected", after)).into_response())
 }

@@ -54,11 +54,37 @@ fn description(p: Provider) -> &'static str {
     }
 }
 
+/// Session key: the provider's warnings from Connect, shown once on the panel.
+pub const CONNECT_WARNINGS: &str = "integrations.connect_warnings";
+
+/// How long a sync may stay queued before the panel stops saying it starts in a moment (a
+/// worker that is down, or a job that found nothing to do).
+const QUEUED_FOR: i64 = 60;
+
 #[derive(serde::Deserialize, Default)]
 pub struct PanelQuery {
     notice: Option<String>,
     /// The newest run id when a sync was enqueued: a later run is the one we are waiting for.
     after: Option<i64>,
+    /// When it was enqueued (Unix seconds).
+    at: Option<i64>,
+}
+
+impl PanelQuery {
+    /// The run id to wait past, while the enqueued sync is recent enough to wait for.
+    fn waiting_after(&self) -> Option<i64> {
+        let now = crate::db::now().unix_timestamp();
+        self.after.filter(|_| {
+            self.at
+                .is_some_and(|at| (0..QUEUED_FOR).contains(&(now - at)))
+        })
+    }
+}
+
+/// Where to go after enqueueing a sync: the panel, waiting for a run newer than `after`.
+pub fn queued_url(notice: &str, after: i64) -> String {
+    let at = crate::db::now().unix_timestamp();
+    format!("/settings/integrations?notice={notice}&after={after}&at={at}")
 }
 
 fn notice_text(key: &str) -> Option<&'static str> {
@@ -77,17 +103,18 @@ fn notice_text(key: &str) -> Option<&'static str> {
 pub async fn load_status(
     db: &Db,
     company_id: i64,
-    after: Option<i64>,
+    q: &PanelQuery,
     clock: &CompanyClock,
 ) -> Result<Status, AppError> {
+    let after = q.waiting_after();
     let running = sync_runs::running(db, company_id).await?;
     let recent = sync_runs::list(db, company_id, 2, 0).await?;
     let newest = recent.first().map(|r| r.id).unwrap_or(0);
     let last = recent.iter().find(|r| r.state != "running");
     let queued = running.is_none() && after.is_some_and(|a| newest <= a);
-    let live_url = match after {
-        Some(a) => format!("/settings/integrations/status?after={a}"),
-        None => "/settings/integrations/status".to_string(),
+    let live_url = match (after, q.at) {
+        (Some(a), Some(at)) => format!("/settings/integrations/status?after={a}&at={at}"),
+        _ => "/settings/integrations/status".to_string(),
     };
     Ok(Status {
         live_url,
@@ -112,6 +139,7 @@ pub async fn newest_run_id(db: &Db, company_id: i64) -> Result<i64, AppError> {
 pub struct IndexPage {
     layout: Layout,
     notice: Option<&'static str>,
+    warnings: Vec<String>,
     panels: Vec<ProviderPanel>,
     connection: Option<Connection>,
     status: Status,
@@ -151,9 +179,14 @@ pub async fn index(
     Ok(IndexPage {
         layout: Layout::new(&user, "settings", "Integrations"),
         notice: q.notice.as_deref().and_then(notice_text),
+        warnings: user
+            .session
+            .remove::<Vec<String>>(CONNECT_WARNINGS)
+            .await?
+            .unwrap_or_default(),
         panels,
         connection,
-        status: load_status(&state.db, company.id, q.after, &clock).await?,
+        status: load_status(&state.db, company.id, &q, &clock).await?,
         next_sync: clock.next_sync(company.sync_hour),
     })
 }
@@ -173,7 +206,7 @@ pub async fn status(
     let company = super::company(&state, user.company_id()).await?;
     let clock = CompanyClock::new(&company.time_zone);
     Ok(StatusFragment {
-        status: load_status(&state.db, company.id, q.after, &clock).await?,
+        status: load_status(&state.db, company.id, &q, &clock).await?,
     })
 }
 
@@ -199,7 +232,5 @@ pub async fn sync_now(
             approve: None,
         })
         .await?;
-    Ok(Redirect::to(&format!(
-        "/settings/integrations?notice=started&after={after}"
-    )))
+    Ok(Redirect::to(&queued_url("started", after)))
 }

@@ -133,9 +133,7 @@ pub async fn apply_anyway(
             approve: Some(id),
         })
         .await?;
-    Ok(Redirect::to(&format!(
-        "/settings/integrations?notice=started&after={after}"
-    )))
+    Ok(Redirect::to(&super::panel::queued_url("started", after)))
 }
 
 /// "Discard": the paused run stays in the history, marked discarded; nothing is applied.

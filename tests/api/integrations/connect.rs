@@ -108,3 +108,35 @@ backends_with_fakes! {
         assert_eq!(m.get("/settings/integrations/bamboo/connect").await.status, 404);
     }
 }
+
+/// A credential that may not read some attributes connects, and the panel says so once.
+async fn attributes_personio_will_not_share_are_shown_once(backend: Backend) {
+    let personio = FakePersonio::builder()
+        .people(5)
+        .credentials(PERSONIO_ID, PERSONIO_SECRET)
+        .readable_attributes(&["email", "status", "first_name", "last_name"])
+        .start()
+        .await;
+    let kiwi = FakeKiwi::builder().start().await.unwrap();
+    let fakes = Fakes { personio, kiwi };
+    let app = spawn_with_fakes(backend, &fakes).await;
+    let m = app.manager().await;
+    let res = connect_personio(&m).await;
+    assert_eq!(res.status, 303, "{}", res.text(".alert"));
+    let panel = m.get(res.location.as_deref().unwrap()).await;
+    let warnings = panel.text(".connect-warning");
+    assert!(warnings.contains("may not read \"position\""), "{warnings}");
+    wait_for_runs(&app, 1).await;
+    let again = m.get("/settings/integrations").await;
+    assert!(again.texts(".connect-warning").is_empty(), "shown once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attributes_personio_will_not_share_are_shown_once_sqlite() {
+    attributes_personio_will_not_share_are_shown_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attributes_personio_will_not_share_are_shown_once_postgres() {
+    attributes_personio_will_not_share_are_shown_once(Backend::Postgres).await;
+}

@@ -105,3 +105,21 @@ backends_with_fakes! {
         assert!(res.location.as_deref().unwrap().contains("not_connected"));
     }
 }
+
+mod queued {
+    use super::*;
+
+    backends_with_fakes! {
+        async fn a_sync_asked_for_long_ago_is_no_longer_shown_as_queued(app, _fakes) {
+            let (m, run) = connected_and_synced(&app).await;
+            let now = roster::db::now().unix_timestamp();
+            let fresh = m.get(&format!("/settings/integrations/status?after={}&at={now}", run.id)).await;
+            assert!(fresh.text(".queued").contains("starts in a moment"));
+            assert!(fresh.body.contains("data-running=\"true\""));
+            let stale = m.get(&format!("/settings/integrations/status?after={}&at={}", run.id, now - 600)).await;
+            assert!(stale.texts(".queued").is_empty());
+            assert_eq!(stale.text(".outcome"), "Succeeded");
+            assert!(stale.body.contains("data-running=\"false\""));
+        }
+    }
+}
