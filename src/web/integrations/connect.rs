@@ -51,7 +51,12 @@ fn page(user: &CurrentUser, provider: Provider) -> ConnectPage {
     }
 }
 
+/// The provider's error as a sentence ("could not reach …" → "Could not reach …"), leaving a
+/// brand spelled in lower case ("kiwiHR rejected …") as it is.
 fn capitalized(s: &str) -> String {
+    if s.starts_with("kiwiHR") {
+        return s.to_string();
+    }
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())

@@ -103,6 +103,21 @@ backends_with_fakes! {
         assert_eq!(sync_runs::count(&app.db, app.company_id).await.unwrap(), 1);
     }
 
+    async fn a_wrong_kiwihr_token_comes_back_as_a_form_error_and_nothing_is_stored(app, _fakes) {
+        let m = app.manager().await;
+        let res = m.post(
+            "/settings/integrations/kiwihr/connect",
+            &[("api_token", "wrong-token-qq77"), ("url", "https://acme.kiwihr.com/api/graphql")],
+        ).await;
+        assert_eq!(res.status, 422);
+        let alert = res.text(".alert");
+        assert!(alert.contains("kiwiHR rejected the"), "{alert}");
+        assert!(!res.body.contains("wrong-token-qq77"), "the token is not echoed back");
+        assert!(res.body.contains("https://acme.kiwihr.com/api/graphql"), "the URL is kept");
+        assert!(integrations::get(&app.db, app.company_id).await.unwrap().is_none());
+        assert_eq!(sync_runs::count(&app.db, app.company_id).await.unwrap(), 0);
+    }
+
     async fn an_unknown_provider_is_404(app, _fakes) {
         let m = app.manager().await;
         assert_eq!(m.get("/settings/integrations/bamboo/connect").await.status, 404);
