@@ -8,7 +8,9 @@ mod extract;
 mod form;
 mod groups;
 mod health;
+mod integrations;
 mod layout;
+mod owned;
 mod people;
 mod security;
 mod settings;
@@ -57,10 +59,34 @@ impl AppState {
 /// [`CurrentUser`]) and which need the company-manager role ([`Manager`]); everything under
 /// `/settings` is also behind a manager-only layer, so a settings handler cannot forget it.
 pub fn router(state: AppState) -> Router {
-    let settings = Router::new().route("/", get(settings::index)).route(
-        "/company",
-        get(settings::company_form).post(settings::company_save),
-    );
+    let settings = Router::new()
+        .route("/", get(settings::index))
+        .route(
+            "/company",
+            get(settings::company_form).post(settings::company_save),
+        )
+        .route("/integrations", get(integrations::index))
+        .route("/integrations/status", get(integrations::status))
+        .route("/integrations/sync", post(integrations::sync_now))
+        .route("/integrations/preview", get(integrations::preview))
+        .route(
+            "/integrations/disconnect",
+            get(integrations::disconnect_form).post(integrations::disconnect_confirm),
+        )
+        .route("/integrations/history", get(integrations::history))
+        .route("/integrations/history/{id}", get(integrations::run_page))
+        .route(
+            "/integrations/history/{id}/apply",
+            post(integrations::apply_anyway),
+        )
+        .route(
+            "/integrations/history/{id}/discard",
+            post(integrations::discard),
+        )
+        .route(
+            "/integrations/{provider}/connect",
+            get(integrations::connect_form).post(integrations::connect_save),
+        );
 
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("roster_session")
@@ -87,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/roster.css", get(static_css))
+        .route("/static/live.js", get(static_js))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -110,6 +137,19 @@ async fn static_css() -> impl axum::response::IntoResponse {
             (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/roster.css"),
+    )
+}
+
+async fn static_js() -> impl axum::response::IntoResponse {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/live.js"),
     )
 }
 

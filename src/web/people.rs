@@ -14,8 +14,10 @@ use time::{Date, macros::format_description};
 
 use crate::{
     db::{self, companies, groups, people},
-    directory::{Email, Group, Person},
-    web::{AppError, AppState, CurrentUser, Manager, form::FormData, layout::Layout},
+    directory::{Email, Group, Person, Source},
+    web::{
+        AppError, AppState, CurrentUser, Manager, form::FormData, layout::Layout, owned::Ownership,
+    },
 };
 
 pub const PAGE_SIZE: i64 = 50;
@@ -121,6 +123,16 @@ pub(super) struct ShowPage {
     reports: Vec<people::ListItem>,
     groups: Vec<Group>,
     can_edit: bool,
+    owned: Ownership,
+}
+
+impl ShowPage {
+    fn owns(&self, field: &str) -> bool {
+        self.owned.owns(field)
+    }
+    fn managed_by(&self) -> String {
+        self.owned.note().unwrap_or_default()
+    }
 }
 
 pub(super) async fn show(
@@ -148,6 +160,7 @@ pub(super) async fn show(
         manager,
         groups,
         can_edit: user.is_manager(),
+        owned: Ownership::of(person.source),
         person,
     })
 }
@@ -207,6 +220,28 @@ impl Values {
                 .filter_map(|g| g.parse().ok())
                 .collect(),
         }
+    }
+
+    /// Keeps the stored value of every field the person's HRIS owns, whatever was submitted.
+    fn keep_owned(mut self, stored: Values, owned: Ownership) -> Values {
+        for field in owned.fields() {
+            match *field {
+                "email" => self.email = stored.email.clone(),
+                "first_name" => self.first_name = stored.first_name.clone(),
+                "last_name" => self.last_name = stored.last_name.clone(),
+                "position" => self.position = stored.position.clone(),
+                "department" => self.department = stored.department.clone(),
+                "gender" => self.gender = stored.gender.clone(),
+                "birth_date" => self.birth_date = stored.birth_date.clone(),
+                "employee_number" => self.employee_number = stored.employee_number.clone(),
+                "first_hired_on" => self.first_hired_on = stored.first_hired_on.clone(),
+                "manager_id" => self.manager_id = stored.manager_id.clone(),
+                "active" => self.active = stored.active,
+                "groups" => self.group_ids = stored.group_ids.clone(),
+                _ => {}
+            }
+        }
+        self
     }
 
     pub fn in_group(&self, id: &i64) -> bool {
@@ -370,9 +405,16 @@ pub(super) struct FormPage {
     gender_choices: Vec<String>,
     managers: Vec<(i64, String)>,
     groups: Vec<Group>,
+    owned: Ownership,
 }
 
 impl FormPage {
+    fn owns(&self, field: &str) -> bool {
+        self.owned.owns(field)
+    }
+    fn managed_by(&self) -> String {
+        self.owned.note().unwrap_or_default()
+    }
     fn action(&self) -> String {
         match self.id {
             Some(id) => format!("/people/{id}"),
@@ -390,6 +432,7 @@ async fn form_page(
     id: Option<i64>,
     values: Values,
     errors: Errors,
+    owned: Ownership,
 ) -> Result<FormPage, AppError> {
     let company = user.company_id();
     let c = companies::get(&state.db, company)
@@ -411,6 +454,7 @@ async fn form_page(
         gender_choices: c.gender_choices,
         values,
         errors,
+        owned,
     })
 }
 
@@ -422,7 +466,15 @@ pub(super) async fn new_form(
         active: true,
         ..Values::default()
     };
-    form_page(&state, &user, None, values, Errors::default()).await
+    form_page(
+        &state,
+        &user,
+        None,
+        values,
+        Errors::default(),
+        Ownership::of(Source::Manual),
+    )
+    .await
 }
 
 pub(super) async fn edit_form(
@@ -439,6 +491,7 @@ pub(super) async fn edit_form(
         Some(id),
         Values::of(&person),
         Errors::default(),
+        Ownership::of(person.source),
     )
     .await
 }
@@ -455,16 +508,33 @@ async fn save(
     let c = companies::get(&state.db, company)
         .await?
         .ok_or(AppError::NotFound)?;
-    let values = Values::from_form(&form);
+    let (values, owned) = match id {
+        Some(id) => {
+            let stored = people::get(&state.db, company, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let owned = Ownership::of(stored.source);
+            (
+                Values::from_form(&form).keep_owned(Values::of(&stored), owned),
+                owned,
+            )
+        }
+        None => (Values::from_form(&form), Ownership::of(Source::Manual)),
+    };
     let mut errors = Errors::default();
-    let input = validate(&values, &c.gender_choices, &mut errors);
+    let mut choices = c.gender_choices.clone();
+    if owned.owns("gender") {
+        // The HRIS may use a gender the company's choices do not list; it is kept, not refused.
+        choices.push(values.gender.clone());
+    }
+    let input = validate(&values, &choices, &mut errors);
     if let Some(input) = &input {
         check_against_directory(state, company, id, input, &mut errors).await?;
     }
     let input = match input {
         Some(i) if errors.is_empty() => i,
         _ => {
-            let page = form_page(state, user, id, values, errors).await?;
+            let page = form_page(state, user, id, values, errors, owned).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -485,7 +555,7 @@ async fn save(
                 "email",
                 format!("Another person already has the email {}.", input.email),
             );
-            let page = form_page(state, user, id, values, errors).await?;
+            let page = form_page(state, user, id, values, errors, owned).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         Err(e) => return Err(e.into()),
@@ -512,9 +582,6 @@ pub(super) async fn update(
     Path(id): Path<i64>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    people::get(&state.db, user.company_id(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     save(&state, &user, Some(id), form).await
 }
 

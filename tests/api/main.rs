@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod crash;
 mod directory;
+mod integrations;
 mod scoping;
 mod security;
 mod sync;

@@ -1,0 +1,37 @@
+//! Settings › Integrations: connect and disconnect an HRIS, sync now, preview, the live status
+//! of a running sync, and the sync history. The web only enqueues runs; a worker runs them.
+
+mod chart;
+mod connect;
+mod disconnect;
+mod history;
+mod panel;
+mod preview;
+mod run_page;
+mod schedule;
+mod view;
+
+pub(super) use connect::{connect_form, connect_save};
+pub(super) use disconnect::{disconnect_confirm, disconnect_form};
+pub(super) use history::history;
+pub(super) use panel::{index, status, sync_now};
+pub(super) use preview::preview;
+pub(super) use run_page::{apply_anyway, discard, run_page};
+
+use crate::{
+    db::companies::{self, Company},
+    hris::Provider,
+    web::AppError,
+};
+
+/// The company of the logged-in manager (the time zone and sync hour are on it).
+async fn company(state: &crate::web::AppState, company_id: i64) -> Result<Company, AppError> {
+    companies::get(&state.db, company_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The provider named in a path segment (`personio`, `kiwihr`); anything else is a 404.
+fn provider_of(segment: &str) -> Result<Provider, AppError> {
+    Provider::parse(segment).ok_or(AppError::NotFound)
+}

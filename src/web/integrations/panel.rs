@@ -1,0 +1,236 @@
+//! The Integrations page: one panel per HRIS, the live status of the company's sync (also served
+//! alone as a fragment that `static/live.js` polls), and "Sync now".
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::{Query, State},
+    response::Redirect,
+};
+
+use crate::{
+    db::{Db, integrations, sync_runs},
+    hris::Provider,
+    sync::run::{Request, Trigger},
+    web::{AppError, AppState, Manager, layout::Layout},
+};
+
+use super::{schedule::CompanyClock, view::RunView};
+
+/// One HRIS's panel.
+pub struct ProviderPanel {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub connected: bool,
+    /// Why Connect is not offered (another HRIS is connected).
+    pub unavailable: Option<String>,
+}
+
+pub struct Connection {
+    pub since: String,
+    pub by: String,
+    pub hint: String,
+}
+
+/// The live part of the panel: a running (or queued) sync, else the last one.
+pub struct Status {
+    pub live_url: String,
+    /// True while the page should keep asking (running or queued).
+    pub polling: bool,
+    pub queued: bool,
+    pub running: Option<RunView>,
+    pub last: Option<RunView>,
+}
+
+fn description(p: Provider) -> &'static str {
+    match p {
+        Provider::Personio => {
+            "Syncs people from Personio with an API credential (client ID and secret)."
+        }
+        Provider::Kiwihr => {
+            "Syncs people and teams from kiwiHR with an API token and your kiwiHR address."
+        }
+    }
+}
+
+/// Session key: the provider's warnings from Connect, shown once on the panel.
+pub const CONNECT_WARNINGS: &str = "integrations.connect_warnings";
+
+/// How long a sync may stay queued before the panel stops saying it starts in a moment (a
+/// worker that is down, or a job that found nothing to do).
+const QUEUED_FOR: i64 = 60;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PanelQuery {
+    notice: Option<String>,
+    /// The newest run id when a sync was enqueued: a later run is the one we are waiting for.
+    after: Option<i64>,
+    /// When it was enqueued (Unix seconds).
+    at: Option<i64>,
+}
+
+impl PanelQuery {
+    /// The run id to wait past, while the enqueued sync is recent enough to wait for.
+    fn waiting_after(&self) -> Option<i64> {
+        let now = crate::db::now().unix_timestamp();
+        self.after.filter(|_| {
+            self.at
+                .is_some_and(|at| (0..QUEUED_FOR).contains(&(now - at)))
+        })
+    }
+}
+
+/// Where to go after enqueueing a sync: the panel, waiting for a run newer than `after`.
+pub fn queued_url(notice: &str, after: i64) -> String {
+    let at = crate::db::now().unix_timestamp();
+    format!("/settings/integrations?notice={notice}&after={after}&at={at}")
+}
+
+fn notice_text(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "connected" => "Connected. The first sync has started.",
+        "started" => "Sync started.",
+        "already" => "A sync is already running. Wait for it to finish, then try again.",
+        "disconnected" => {
+            "Disconnected. The stored credentials were deleted; people stay as they are."
+        }
+        "not_connected" => "Nothing is connected, so there is nothing to sync.",
+        _ => return None,
+    })
+}
+
+pub async fn load_status(
+    db: &Db,
+    company_id: i64,
+    q: &PanelQuery,
+    clock: &CompanyClock,
+) -> Result<Status, AppError> {
+    let after = q.waiting_after();
+    let running = sync_runs::running(db, company_id).await?;
+    let recent = sync_runs::list(db, company_id, 2, 0).await?;
+    let newest = recent.first().map(|r| r.id).unwrap_or(0);
+    let last = recent.iter().find(|r| r.state != "running");
+    let queued = running.is_none() && after.is_some_and(|a| newest <= a);
+    let live_url = match (after, q.at) {
+        (Some(a), Some(at)) => format!("/settings/integrations/status?after={a}&at={at}"),
+        _ => "/settings/integrations/status".to_string(),
+    };
+    Ok(Status {
+        live_url,
+        polling: running.is_some() || queued,
+        queued,
+        running: running.as_ref().map(|r| RunView::of(r, clock)),
+        last: last.map(|r| RunView::of(r, clock)),
+    })
+}
+
+/// The id of the newest run (0 when none): what "queued" waits to be overtaken.
+pub async fn newest_run_id(db: &Db, company_id: i64) -> Result<i64, AppError> {
+    Ok(sync_runs::list(db, company_id, 1, 0)
+        .await?
+        .first()
+        .map(|r| r.id)
+        .unwrap_or(0))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings/integrations/index.html")]
+pub struct IndexPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    warnings: Vec<String>,
+    panels: Vec<ProviderPanel>,
+    connection: Option<Connection>,
+    status: Status,
+    next_sync: String,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    Query(q): Query<PanelQuery>,
+) -> Result<IndexPage, AppError> {
+    let company = super::company(&state, user.company_id()).await?;
+    let clock = CompanyClock::new(&company.time_zone);
+    let integration = integrations::get(&state.db, company.id).await?;
+    let panels = [Provider::Personio, Provider::Kiwihr]
+        .into_iter()
+        .map(|p| {
+            let connected_to = integration.as_ref().map(|i| i.provider);
+            ProviderPanel {
+                key: p.as_str(),
+                name: p.label(),
+                description: description(p),
+                connected: connected_to == Some(p),
+                unavailable: connected_to.filter(|c| *c != p).map(|c| {
+                    format!(
+                        "Connect is unavailable: {c} is connected, and a company syncs from one HRIS at a time. Disconnect {c} first."
+                    )
+                }),
+            }
+        })
+        .collect();
+    let connection = integration.map(|i| Connection {
+        since: clock.show(i.connected_at),
+        by: i.connected_by.unwrap_or_else(|| "the command line".into()),
+        hint: i.hint,
+    });
+    Ok(IndexPage {
+        layout: Layout::new(&user, "settings", "Integrations"),
+        notice: q.notice.as_deref().and_then(notice_text),
+        warnings: user
+            .session
+            .remove::<Vec<String>>(CONNECT_WARNINGS)
+            .await?
+            .unwrap_or_default(),
+        panels,
+        connection,
+        status: load_status(&state.db, company.id, &q, &clock).await?,
+        next_sync: clock.next_sync(company.sync_hour),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings/integrations/status.html")]
+pub struct StatusFragment {
+    status: Status,
+}
+
+/// The live status alone, for `static/live.js`.
+pub async fn status(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    Query(q): Query<PanelQuery>,
+) -> Result<StatusFragment, AppError> {
+    let company = super::company(&state, user.company_id()).await?;
+    let clock = CompanyClock::new(&company.time_zone);
+    Ok(StatusFragment {
+        status: load_status(&state.db, company.id, &q, &clock).await?,
+    })
+}
+
+/// "Sync now": enqueues a manual run, unless one is already running.
+pub async fn sync_now(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+) -> Result<Redirect, AppError> {
+    let company_id = user.company_id();
+    if integrations::get(&state.db, company_id).await?.is_none() {
+        return Ok(Redirect::to("/settings/integrations?notice=not_connected"));
+    }
+    if sync_runs::running(&state.db, company_id).await?.is_some() {
+        return Ok(Redirect::to("/settings/integrations?notice=already"));
+    }
+    let after = newest_run_id(&state.db, company_id).await?;
+    state
+        .jobs
+        .enqueue(Request {
+            company_id,
+            trigger: Trigger::Manual,
+            started_by: Some(user.person.id),
+            approve: None,
+        })
+        .await?;
+    Ok(Redirect::to(&queued_url("started", after)))
+}
