@@ -506,7 +506,13 @@ async fn serve(
     demo: Option<crate::demo::DemoInfo>,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = with_worker.then(|| tokio::spawn(worker::run(db.clone(), stop_rx.clone())));
+    let worker = if with_worker {
+        let ctx = sync_context(&config, &db)?;
+        let settings = worker::WorkerSettings::from_env();
+        Some(tokio::spawn(worker::run(ctx, settings, stop_rx.clone())))
+    } else {
+        None
+    };
     if with_web {
         let ctx = sync_context(&config, &db)?;
         let server = web::Server::bind(AppState::new(db.clone(), config, ctx)).await?;
