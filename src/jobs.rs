@@ -108,11 +108,16 @@ impl Jobs {
 
 /// Pushes `job` onto the queue inside `tx` (nothing is queued if `tx` rolls back).
 pub async fn push_in(tx: &mut Tx, job: &SyncJob, delay: Option<Duration>) -> anyhow::Result<()> {
-    let run_at = SystemTime::now()
+    // The queue keeps whole seconds: a delayed job rounds up (a retry never runs before its
+    // backoff), an immediate one down (due at once, and PostgreSQL's NOTIFY fires for it).
+    let at = SystemTime::now()
         .checked_add(delay.unwrap_or_default())
         .unwrap_or_else(SystemTime::now)
-        .duration_since(UNIX_EPOCH)?
-        .as_secs();
+        .duration_since(UNIX_EPOCH)?;
+    let run_at = match delay {
+        Some(_) => at.as_millis().div_ceil(1000) as u64,
+        None => at.as_secs(),
+    };
     // apalis must not retry on its own: the worker decides (transient or not, attempts left).
     let task = TaskBuilder::new(serde_json::to_vec(job)?)
         .max_attempts(1)

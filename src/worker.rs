@@ -43,9 +43,11 @@ pub struct WorkerSettings {
     /// apalis worker heartbeat (`ROSTER_WORKER_HEARTBEAT_SECS`, default 30): a worker silent for
     /// twice this long is dead and its jobs go back to the queue.
     pub heartbeat: Duration,
-    /// SQLite: how often the queue is polled. PostgreSQL: how often delayed retries are looked
-    /// for, new jobs arriving by NOTIFY (`ROSTER_WORKER_POLL_MS`, default 1000).
+    /// SQLite: how often the queue is polled (`ROSTER_WORKER_POLL_MS`, default 1000).
     pub poll: Duration,
+    /// PostgreSQL: new jobs arrive by NOTIFY; this is how often jobs that became due later (a
+    /// retry's backoff) are looked for (`ROSTER_WORKER_RETRY_POLL_MS`, default 5000).
+    pub retry_poll: Duration,
     /// First retry delay, doubled per attempt (`ROSTER_RETRY_BASE_SECS`, default 30).
     pub retry_base: Duration,
     /// Wait before trying again a job whose company is being synced by another run
@@ -66,6 +68,7 @@ impl Default for WorkerSettings {
             concurrency: 4,
             heartbeat: Duration::from_secs(30),
             poll: Duration::from_secs(1),
+            retry_poll: Duration::from_secs(5),
             retry_base: Duration::from_secs(30),
             busy_retry: Duration::from_secs(10),
             schedule: true,
@@ -88,6 +91,8 @@ impl WorkerSettings {
                 .map_or(d.heartbeat, |s| Duration::from_secs(s.max(1))),
             poll: num("ROSTER_WORKER_POLL_MS")
                 .map_or(d.poll, |ms| Duration::from_millis(ms.max(50))),
+            retry_poll: num("ROSTER_WORKER_RETRY_POLL_MS")
+                .map_or(d.retry_poll, |ms| Duration::from_millis(ms.max(50))),
             retry_base: num("ROSTER_RETRY_BASE_SECS").map_or(d.retry_base, Duration::from_secs),
             busy_retry: num("ROSTER_BUSY_RETRY_SECS").map_or(d.busy_retry, Duration::from_secs),
             schedule: std::env::var("ROSTER_SCHEDULER")
@@ -202,7 +207,7 @@ async fn run_jobs(
                         pool.clone(),
                         QUEUE.to_string(),
                     ))
-                    .interval(settings.poll.max(Duration::from_secs(1)));
+                    .interval(settings.retry_poll);
                 WorkerBuilder::new(name.as_str())
                     .backend(storage.poll_with_strategy(strategy))
                     .data(runner)

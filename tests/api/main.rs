@@ -10,3 +10,4 @@ mod directory;
 mod scoping;
 mod security;
 mod sync;
+mod worker;
