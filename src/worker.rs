@@ -33,6 +33,9 @@ use crate::{
 
 /// How often housekeeping runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+/// Finished queue jobs, attempt counts and claimed mornings are kept this long (the run history
+/// in `sync_runs` is kept for good).
+const KEEP_JOB_BOOKKEEPING_DAYS: i64 = 30;
 
 /// The worker's timings. Defaults suit production; every one can be set from the environment
 /// (tests shorten them).
@@ -447,6 +450,11 @@ async fn housekeeping(db: &Db, store: &DbSessionStore) {
         Ok(n) if n > 0 => tracing::debug!(pruned = n, "old login attempts forgotten"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not prune login attempts"),
+    }
+    match db::jobs::prune(db, time::Duration::days(KEEP_JOB_BOOKKEEPING_DAYS)).await {
+        Ok(n) if n > 0 => tracing::debug!(pruned = n, "old sync jobs forgotten"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not prune old sync jobs"),
     }
 }
 

@@ -75,3 +75,30 @@ pub async fn append_run_message(db: &Db, run_id: i64, sentence: &str) -> sqlx::R
         .bind(run_id).bind(sentence).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Forgets bookkeeping older than `keep`: claimed mornings (only today's matters), attempt
+/// counts, and finished jobs in the queue (our once-a-day guarantee does not live there).
+pub async fn prune(db: &Db, keep: time::Duration) -> sqlx::Result<u64> {
+    let before = crate::db::now() - keep;
+    let cutoff_secs = before.unix_timestamp();
+    let date = format!(
+        "{:04}-{:02}-{:02}",
+        before.year(),
+        u8::from(before.month()),
+        before.day()
+    );
+    let mut n = 0;
+    n += on_db!(db, p => sqlx::query("delete from scheduled_syncs where local_date < $1")
+        .bind(&date).execute(p).await.map(|r| r.rows_affected()))?;
+    n += on_db!(db, p => sqlx::query("delete from sync_job_attempts where updated_at < $1")
+        .bind(before).execute(p).await.map(|r| r.rows_affected()))?;
+    n += match db {
+        Db::Sqlite(p) => sqlx::query(
+            "delete from Jobs where job_type = $1 and status in ('Done', 'Failed', 'Killed') and done_at < $2")
+            .bind(crate::jobs::QUEUE).bind(cutoff_secs).execute(p).await?.rows_affected(),
+        Db::Postgres(p) => sqlx::query(
+            "delete from apalis.jobs where job_type = $1 and status in ('Done', 'Failed', 'Killed') and done_at < to_timestamp($2)")
+            .bind(crate::jobs::QUEUE).bind(cutoff_secs as f64).execute(p).await?.rows_affected(),
+    };
+    Ok(n)
+}

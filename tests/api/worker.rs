@@ -327,6 +327,18 @@ both! {
         // Later ticks that day queue nothing more.
         let evening = Utc.with_ymd_and_hms(2026, 11, 23, 21, 0, 0).unwrap();
         assert_eq!(worker::schedule_tick(&env.db, evening).await.unwrap(), 0);
+
+        // Housekeeping forgets old bookkeeping (here: everything, the cutoff being tomorrow),
+        // never the run history.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while jobs::queued(&env.db).await.unwrap().iter().any(|q| q.status != "Done") {
+            assert!(Instant::now() < deadline, "the job was never acknowledged");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(roster::db::jobs::prune(&env.db, time::Duration::days(-1)).await.unwrap() >= 3);
+        assert!(jobs::queued(&env.db).await.unwrap().is_empty());
+        assert!(roster::db::jobs::mornings(&env.db, env.company_id).await.unwrap().is_empty());
+        assert_eq!(env.runs(env.company_id).await.len(), 1);
     }
 
     async fn a_transient_failure_is_retried_with_backoff_then_succeeds(backend) {
