@@ -233,8 +233,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for w in verified.warnings {
                 println!("warning: {w}");
             }
+            // The first sync goes through the queue like the web's Connect: a running
+            // `roster serve` or `roster worker` picks it up.
+            crate::jobs::Jobs::for_db(db.clone())
+                .enqueue(Request {
+                    company_id: company.id,
+                    trigger: Trigger::Connect,
+                    started_by: None,
+                    approve: None,
+                })
+                .await?;
             println!(
-                "Connected {} to {} ({}). Run `roster sync --company {}` or let the morning schedule do it.",
+                "Connected {} to {} ({}). The first sync is queued for the worker (`roster serve` or `roster worker`); \
+                 `roster sync --company {}` runs one here and now.",
                 company.name,
                 creds.provider().label(),
                 creds.hint(),
@@ -511,6 +522,11 @@ async fn serve(
         let settings = worker::WorkerSettings::from_env();
         Some(tokio::spawn(worker::run(ctx, settings, stop_rx.clone())))
     } else {
+        if matches!(db, Db::Sqlite(_)) {
+            tracing::warn!(
+                "web only on SQLite: queued syncs wait until `roster worker` runs on this database (`roster serve` runs both)"
+            );
+        }
         None
     };
     if with_web {
