@@ -476,18 +476,21 @@ both! {
         let fake = FakePersonio::builder().people(30).seed(8).start().await;
         let ctx = env.ctx(&fake, 100);
         env.connect(&ctx, env.company_id, &fake).await;
-        fake.add_fault(Fault::new(Target::AnyPage, FaultKind::Slow(Duration::from_millis(600))));
+        fake.add_fault(Fault::new(Target::AnyPage, FaultKind::Slow(Duration::from_millis(2500))));
         let _a = env.spawn_worker(&fake, "worker-a.log");
         let _b = env.spawn_worker(&fake, "worker-b.log");
         let jobs = Jobs::for_db(env.db.clone());
         for _ in 0..3 {
             jobs.enqueue(manual(env.company_id)).await.unwrap();
         }
-        let runs = env
-            .wait_runs(50, "three syncs", |r| {
+        env.wait_runs(50, "three syncs", |r| {
                 r.iter().filter(|r| r.outcome.as_deref() == Some("succeeded")).count() == 3
             })
             .await;
+        // Each sync outlasts the orphan timeout (2 heartbeats): a busy worker still beats, so
+        // nobody re-queues its job and runs it a second time.
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let runs = env.runs(env.company_id).await;
         assert_eq!(runs.len(), 3, "{:?}", summary(&runs));
         for pair in runs.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
