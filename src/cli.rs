@@ -233,8 +233,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for w in verified.warnings {
                 println!("warning: {w}");
             }
+            // The first sync goes through the queue like the web's Connect: a running
+            // `roster serve` or `roster worker` picks it up.
+            crate::jobs::Jobs::for_db(db.clone())
+                .enqueue(Request {
+                    company_id: company.id,
+                    trigger: Trigger::Connect,
+                    started_by: None,
+                    approve: None,
+                })
+                .await?;
             println!(
-                "Connected {} to {} ({}). Run `roster sync --company {}` or let the morning schedule do it.",
+                "Connected {} to {} ({}). The first sync is queued for the worker (`roster serve` or `roster worker`); \
+                 `roster sync --company {}` runs one here and now.",
                 company.name,
                 creds.provider().label(),
                 creds.hint(),
@@ -541,7 +552,18 @@ async fn serve(
     demo: Option<crate::demo::DemoInfo>,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = with_worker.then(|| tokio::spawn(worker::run(db.clone(), stop_rx.clone())));
+    let worker = if with_worker {
+        let ctx = sync_context(&config, &db)?;
+        let settings = worker::WorkerSettings::from_env();
+        Some(tokio::spawn(worker::run(ctx, settings, stop_rx.clone())))
+    } else {
+        if matches!(db, Db::Sqlite(_)) {
+            tracing::warn!(
+                "web only on SQLite: queued syncs wait until `roster worker` runs on this database (`roster serve` runs both)"
+            );
+        }
+        None
+    };
     if with_web {
         let ctx = sync_context(&config, &db)?;
         let server = web::Server::bind(AppState::new(db.clone(), config, ctx)).await?;

@@ -1,38 +1,171 @@
-//! The seam between "start a sync" and "run a sync": the web and the scheduler only enqueue; a
-//! worker runs [`crate::sync::run::run`].
+//! The seam between "start a sync" and "run a sync": the web, the CLI and the scheduler only
+//! enqueue; a worker ([`crate::worker`]) runs [`crate::sync::run::run`].
 //!
-//! This first implementation runs the job on a task of the current process; the apalis queue
-//! (shared by any number of worker processes) replaces it behind the same `enqueue`.
+//! The queue is apalis' (`apalis-sqlite` / `apalis-postgres`, queue name [`QUEUE`]) in the same
+//! database as everything else, so a job is pushed in the caller's own transaction: the morning
+//! schedule claims its `scheduled_syncs` row and queues the job atomically.
 
-use crate::sync::run::{self, Request, StartError, SyncContext};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use apalis::prelude::TaskBuilder;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    db::{Db, Tx},
+    sync::run::{Request, SyncContext, Trigger},
+};
+
+/// The one queue every sync job goes through (fixed: apalis' default is the Rust type name).
+pub const QUEUE: &str = "sync";
+
+/// Starts allowed per queued sync: the first one and three retries. Orphan re-runs (a worker
+/// died mid-run) count too.
+pub const MAX_ATTEMPTS: i64 = 4;
+
+/// One queued sync. `job_id` stays the same across its retries, so attempts are counted per job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncJob {
+    pub job_id: String,
+    pub company_id: i64,
+    pub trigger: Trigger,
+    pub started_by: Option<i64>,
+    pub approve: Option<i64>,
+}
+
+impl SyncJob {
+    pub fn new(req: &Request) -> SyncJob {
+        SyncJob {
+            job_id: format!("{:032x}", rand::random::<u128>()),
+            company_id: req.company_id,
+            trigger: req.trigger,
+            started_by: req.started_by,
+            approve: req.approve,
+        }
+    }
+
+    pub fn request(&self) -> Request {
+        Request {
+            company_id: self.company_id,
+            trigger: self.trigger,
+            started_by: self.started_by,
+            approve: self.approve,
+        }
+    }
+}
+
+/// Where syncs are queued. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Jobs {
-    ctx: SyncContext,
+    db: Db,
 }
 
 impl Jobs {
     pub fn new(ctx: SyncContext) -> Jobs {
-        Jobs { ctx }
+        Jobs::for_db(ctx.db)
+    }
+
+    pub fn for_db(db: Db) -> Jobs {
+        Jobs { db }
     }
 
     /// Queues a sync. Returns at once; the run's progress and outcome are in `sync_runs`.
     pub async fn enqueue(&self, req: Request) -> anyhow::Result<()> {
-        let ctx = self.ctx.clone();
-        tokio::spawn(async move {
-            match run::run(&ctx, &req).await {
-                Ok(report) => tracing::info!(
-                    run_id = report.run_id,
-                    outcome = report.outcome.as_str(),
-                    "sync finished"
-                ),
-                Err(StartError::AlreadyRunning) => tracing::info!(
-                    company = req.company_id,
-                    "sync not started: one is already running"
-                ),
-                Err(e) => tracing::warn!(company = req.company_id, error = %e, "sync not started"),
-            }
-        });
+        self.push(&SyncJob::new(&req), None).await
+    }
+
+    /// Queues `job`, to run after `delay` when given (a retry).
+    pub async fn push(&self, job: &SyncJob, delay: Option<Duration>) -> anyhow::Result<()> {
+        let mut tx = self.db.begin().await?;
+        push_in(&mut tx, job, delay).await?;
+        tx.commit().await?;
         Ok(())
     }
+
+    /// Queues the company's morning sync for `local_date` unless some process already did:
+    /// the `scheduled_syncs` primary key decides, in the transaction that pushes the job.
+    /// True when this call queued it.
+    pub async fn enqueue_scheduled(
+        &self,
+        company_id: i64,
+        local_date: chrono::NaiveDate,
+    ) -> anyhow::Result<bool> {
+        let date = local_date.format("%Y-%m-%d").to_string();
+        let mut tx = self.db.begin().await?;
+        if !crate::db::jobs::claim_morning(&mut tx, company_id, &date).await? {
+            return Ok(false);
+        }
+        let job = SyncJob::new(&Request {
+            company_id,
+            trigger: Trigger::Schedule,
+            started_by: None,
+            approve: None,
+        });
+        push_in(&mut tx, &job, None).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Pushes `job` onto the queue inside `tx` (nothing is queued if `tx` rolls back).
+pub async fn push_in(tx: &mut Tx, job: &SyncJob, delay: Option<Duration>) -> anyhow::Result<()> {
+    // The queue keeps whole seconds: a delayed job rounds up (a retry never runs before its
+    // backoff), an immediate one down (due at once, and PostgreSQL's NOTIFY fires for it).
+    let at = SystemTime::now()
+        .checked_add(delay.unwrap_or_default())
+        .unwrap_or_else(SystemTime::now)
+        .duration_since(UNIX_EPOCH)?;
+    let run_at = match delay {
+        Some(_) => at.as_millis().div_ceil(1000) as u64,
+        None => at.as_secs(),
+    };
+    // apalis must not retry on its own: the worker decides (transient or not, attempts left).
+    let task = TaskBuilder::new(serde_json::to_vec(job)?)
+        .max_attempts(1)
+        .run_at_timestamp(run_at)
+        .build();
+    match tx {
+        Tx::Sqlite(t) => apalis_sqlite::queries::push_tasks(&mut **t, QUEUE, &[task]).await?,
+        Tx::Postgres(t) => {
+            apalis_postgres::queries::push_tasks(&mut **t, QUEUE, vec![task]).await?
+        }
+    }
+    Ok(())
+}
+
+/// A job in the queue as the database has it.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub task_id: String,
+    pub status: String,
+    pub job: SyncJob,
+}
+
+/// Every job of the sync queue, whatever its status, oldest first (tests, diagnostics).
+pub async fn queued(db: &Db) -> anyhow::Result<Vec<Queued>> {
+    let rows: Vec<(String, String, Vec<u8>)> =
+        match db {
+            Db::Sqlite(p) => {
+                sqlx::query_as(
+                    "select id, status, job from Jobs where job_type = $1 order by run_at, id",
+                )
+                .bind(QUEUE)
+                .fetch_all(p)
+                .await?
+            }
+            Db::Postgres(p) => sqlx::query_as(
+                "select id, status, job from apalis.jobs where job_type = $1 order by run_at, id",
+            )
+            .bind(QUEUE)
+            .fetch_all(p)
+            .await?,
+        };
+    rows.into_iter()
+        .map(|(task_id, status, job)| {
+            Ok(Queued {
+                task_id,
+                status,
+                job: serde_json::from_slice(&job)?,
+            })
+        })
+        .collect()
 }

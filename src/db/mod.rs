@@ -10,6 +10,7 @@ pub mod audit;
 pub mod companies;
 pub mod groups;
 pub mod integrations;
+pub mod jobs;
 pub mod login_attempts;
 pub mod people;
 pub mod sync_runs;
@@ -110,18 +111,29 @@ impl Db {
         }
     }
 
-    /// Applies our migrations (idempotent).
+    /// Applies our migrations and the job queue's (apalis) ones (idempotent).
+    ///
+    /// On SQLite the queue's migrations run without `SqliteStorage::setup()`, which would switch
+    /// a pooled connection to `PRAGMA synchronous = OFF` (STACK.md gotcha 11): every connection
+    /// keeps the `FULL` set in [`Db::connect`].
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(p) => {
                 let mut m = sqlx::migrate!("./migrations/sqlite");
                 m.dangerous_set_table_name(MIGRATIONS_TABLE);
                 m.run(p).await.context("SQLite migrations failed")?;
+                apalis_sqlite::SqliteStorage::migrations()
+                    .run(p)
+                    .await
+                    .context("job queue (apalis) migrations failed")?;
             }
             Db::Postgres(p) => {
                 let mut m = sqlx::migrate!("./migrations/postgres");
                 m.dangerous_set_table_name(MIGRATIONS_TABLE);
                 m.run(p).await.context("PostgreSQL migrations failed")?;
+                apalis_postgres::PostgresStorage::setup(p)
+                    .await
+                    .context("job queue (apalis) migrations failed")?;
             }
         }
         Ok(())
@@ -129,7 +141,10 @@ impl Db {
 
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            // IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies. A deferred
+            // transaction that upgrades from read to write gets SQLITE_BUSY at once (no waiting)
+            // when another connection committed in between; every transaction here writes.
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("begin immediate").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

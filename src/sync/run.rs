@@ -3,7 +3,7 @@
 //!
 //! The lock is a `running` row in `sync_runs` (a unique index allows one per company); a
 //! heartbeat keeps it alive, so a run whose process died frees the lock after
-//! [`STALE_AFTER`], and the history says it was abandoned.
+//! [`stale_after`], and the history says it was abandoned.
 
 use std::{sync::Arc, time::Instant};
 
@@ -23,18 +23,29 @@ use crate::{
 
 use super::{Approval, Directory, GuardSettings, Plan, Refusal, Rules, apply, guard, reconcile};
 
-/// A heartbeat older than this means the run's process is gone.
+/// A heartbeat older than this means the run's process is gone (the default of [`stale_after`]).
 pub const STALE_AFTER: time::Duration = time::Duration::seconds(60);
 
-/// [`STALE_AFTER`], or `ROSTER_SYNC_STALE_SECS` when set (crash tests shorten it).
-pub fn stale_after() -> time::Duration {
-    std::env::var("ROSTER_SYNC_STALE_SECS")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .map(time::Duration::seconds)
-        .unwrap_or(STALE_AFTER)
-}
 const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// [`STALE_AFTER`], or `ROSTER_STALE_AFTER_SECS` (at least 2) when set: tests and operators
+/// shorten how long a dead worker's run holds the company's lock. Read once per process.
+pub fn stale_after() -> time::Duration {
+    static STALE: std::sync::OnceLock<time::Duration> = std::sync::OnceLock::new();
+    *STALE.get_or_init(|| {
+        std::env::var("ROSTER_STALE_AFTER_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map(|s| time::Duration::seconds(s.max(2)))
+            .unwrap_or(STALE_AFTER)
+    })
+}
+
+/// Beats at least three times per [`stale_after`], and never less often than every 5 s.
+fn heartbeat_every() -> std::time::Duration {
+    let third = std::time::Duration::from_millis((stale_after().whole_milliseconds() / 3) as u64);
+    HEARTBEAT_EVERY.min(third)
+}
 
 /// Everything a sync needs besides the request.
 #[derive(Clone, Debug)]
@@ -286,7 +297,7 @@ async fn heartbeat(db: Db, run_id: i64, mut stage: watch::Receiver<&'static str>
             tracing::warn!(run_id, error = %e, "could not record the sync's heartbeat");
         }
         tokio::select! {
-            _ = tokio::time::sleep(HEARTBEAT_EVERY) => {}
+            _ = tokio::time::sleep(heartbeat_every()) => {}
             changed = stage.changed() => if changed.is_err() { return },
         }
     }

@@ -41,7 +41,8 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-/// Drops databases left by earlier runs, once per test process.
+/// Drops databases whose test process is gone, once per process. A database's name carries its
+/// process id, so test processes running side by side never drop each other's.
 async fn clean_old_test_databases(admin: &str) {
     static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     DONE.get_or_init(|| async {
@@ -54,15 +55,49 @@ async fn clean_old_test_databases(admin: &str) {
         .fetch_all(&mut conn)
         .await
         .unwrap();
-        for n in names {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "drop database if exists \"{n}\" with (force)"
-            )))
-            .execute(&mut conn)
-            .await;
+        for n in names.into_iter().filter(|n| !owner_alive(n)) {
+            drop_database(&mut conn, &n).await;
         }
     })
     .await;
+}
+
+/// Whether the process named in `roster_test_<pid>_<random>` still runs.
+fn owner_alive(name: &str) -> bool {
+    name.strip_prefix("roster_test_")
+        .and_then(|rest| rest.split('_').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+async fn drop_database(conn: &mut sqlx::PgConnection, name: &str) {
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "drop database if exists \"{name}\" with (force)"
+    )))
+    .execute(conn)
+    .await;
+}
+
+/// Drops a test's PostgreSQL database when the test's app goes away.
+pub struct DropDatabase(pub String);
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let name = std::mem::take(&mut self.0);
+        // Its own thread and runtime: Drop cannot await, and the test's runtime is ending.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+                    drop_database(&mut conn, &name).await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 /// A fresh, migrated database on `backend`, and the data folder it lives in.
@@ -73,7 +108,11 @@ pub async fn fresh_db(backend: Backend) -> (Db, tempfile::TempDir, Option<String
         Backend::Postgres => {
             let admin = postgres_admin_url();
             clean_old_test_databases(&admin).await;
-            let name = format!("roster_test_{:016x}", rand::random::<u64>());
+            let name = format!(
+                "roster_test_{}_{:012x}",
+                std::process::id(),
+                rand::random::<u64>() >> 16
+            );
             let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
             sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{name}\"")))
                 .execute(&mut conn)
@@ -98,7 +137,13 @@ pub struct TestApp {
     pub company_id: i64,
     pub manager_email: String,
     pub employee_email: String,
+    /// The sync context the app's handlers use (providers, credential key).
+    pub ctx: roster::sync::run::SyncContext,
+    /// A worker running this app's queued syncs, when started (as `roster serve` does).
+    worker: Option<tokio::sync::watch::Sender<bool>>,
     _dir: tempfile::TempDir,
+    /// Last, so the database is dropped after everything else of the test.
+    _pg: Option<DropDatabase>,
 }
 
 impl TestApp {
@@ -108,6 +153,15 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
         let (db, dir, url) = fresh_db(backend).await;
+        let pg = url.as_deref().map(|u| {
+            DropDatabase(
+                url::Url::parse(u)
+                    .unwrap()
+                    .path()
+                    .trim_start_matches('/')
+                    .to_string(),
+            )
+        });
         let mut config = Config::for_data_dir(dir.path().to_path_buf(), url);
         configure(&mut config);
         let company_id = create_company(&db, "acme", "Acme").await;
@@ -140,20 +194,35 @@ impl TestApp {
             ),
             secrets: Arc::new(roster::crypto::SecretBox::from_bytes([42; 32])),
         };
-        let server = Server::bind(AppState::new(db.clone(), config, ctx))
+        let server = Server::bind(AppState::new(db.clone(), config, ctx.clone()))
             .await
             .unwrap();
         let addr = server.local_addr();
         tokio::spawn(server.run(std::future::pending()));
         TestApp {
             addr,
+            ctx,
+            worker: None,
             db,
             backend,
             company_id,
             manager_email,
             employee_email,
             _dir: dir,
+            _pg: pg,
         }
+    }
+
+    /// Runs a worker for this app's queue, like `roster serve`. Only for apps whose providers
+    /// point at fakes: a worker must never reach a real HRIS from a test.
+    pub fn start_worker(&mut self) {
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(roster::worker::run(
+            self.ctx.clone(),
+            worker_settings_for_tests(),
+            rx,
+        ));
+        self.worker = Some(stop);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -345,4 +414,27 @@ pub async fn age_heartbeat(db: &Db, run_id: i64) {
     let stale = roster::db::now() - time::Duration::minutes(5);
     roster::on_db!(db, p => sqlx::query("update sync_runs set heartbeat_at = $1 where id = $2")
         .bind(stale).bind(run_id).execute(p).await.map(|r| r.rows_affected()).unwrap());
+}
+
+/// Worker timings for tests: fast polls and retries, no morning scheduler.
+pub fn worker_settings_for_tests() -> roster::worker::WorkerSettings {
+    roster::worker::WorkerSettings {
+        concurrency: 2,
+        heartbeat: std::time::Duration::from_secs(1),
+        poll: std::time::Duration::from_millis(100),
+        retry_poll: std::time::Duration::from_millis(200),
+        retry_base: std::time::Duration::from_secs(1),
+        busy_retry: std::time::Duration::from_secs(1),
+        schedule: false,
+        schedule_every: std::time::Duration::from_secs(3600),
+        grace: std::time::Duration::from_secs(5),
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.worker.take() {
+            let _ = stop.send(true);
+        }
+    }
 }

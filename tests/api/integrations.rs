@@ -47,11 +47,14 @@ pub async fn start_fakes(personio_people: usize) -> Fakes {
 pub async fn spawn_with_fakes(backend: Backend, fakes: &Fakes) -> TestApp {
     let personio = url::Url::parse(fakes.personio.base_url()).unwrap();
     let kiwi = url::Url::parse(&fakes.kiwi.endpoint_url()).unwrap();
-    TestApp::spawn_with(backend, |c| {
+    let mut app = TestApp::spawn_with(backend, |c| {
         c.personio_base_url = Some(personio);
         c.kiwihr_endpoint = Some(kiwi);
     })
-    .await
+    .await;
+    // Like `roster serve`: the web queues syncs, the worker beside it runs them.
+    app.start_worker();
+    app
 }
 
 /// Like `backends!`, with fakes: `async fn name(app, fakes) { … }` runs on SQLite and PostgreSQL.

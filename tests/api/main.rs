@@ -13,3 +13,4 @@ mod scoping;
 mod security;
 mod sync;
 mod sync_kiwihr;
+mod worker;
