@@ -263,27 +263,38 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
             // Anything unexpected (database trouble): the run still ends, with the reason.
             let message = format!("The sync failed: {e:#}. Nothing was changed.");
             tracing::error!(run_id, error = %message, "sync run failed");
-            let mut tx = ctx.db.begin().await?;
-            sync_runs::finish(
-                &mut tx,
-                run_id,
-                "failed",
-                &Tally::default(),
-                Some(&message),
-                None,
-                elapsed(started),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Report {
-                run_id,
-                outcome: Outcome::Failed,
-                tally: Tally::default(),
-                message: Some(message),
-                transient: true,
-            })
+            Ok(finish_failed(&ctx.db, run_id, message, started, true).await?)
         }
     }
+}
+
+/// Ends a run as failed with `message` (nothing of it was applied).
+async fn finish_failed(
+    db: &Db,
+    run_id: i64,
+    message: String,
+    started: Instant,
+    transient: bool,
+) -> anyhow::Result<Report> {
+    let mut tx = db.begin().await?;
+    sync_runs::finish(
+        &mut tx,
+        run_id,
+        "failed",
+        &Tally::default(),
+        Some(&message),
+        None,
+        elapsed(started),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Report {
+        run_id,
+        outcome: Outcome::Failed,
+        tally: Tally::default(),
+        message: Some(message),
+        transient,
+    })
 }
 
 fn elapsed(started: Instant) -> i64 {
@@ -332,25 +343,7 @@ async fn execute(
         Err(e) => {
             // A fetch that failed never reaches reconcile: nobody changes.
             let message = format!("{e}. Nothing was changed.");
-            let mut tx = ctx.db.begin().await?;
-            sync_runs::finish(
-                &mut tx,
-                run_id,
-                "failed",
-                &Tally::default(),
-                Some(&message),
-                None,
-                elapsed(started),
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(Report {
-                run_id,
-                outcome: Outcome::Failed,
-                tally: Tally::default(),
-                message: Some(message),
-                transient: e.is_transient(),
-            });
+            return finish_failed(&ctx.db, run_id, message, started, e.is_transient()).await;
         }
     };
     let _ = stage.send("planning");
