@@ -392,6 +392,84 @@ pub async fn insert_synced(
         .fetch_one(c).await)
 }
 
+/// Rows per multi-row statement: 14 binds a row stays far below SQLite's 32,766 variables and
+/// PostgreSQL's 65,535 parameters.
+const CREATE_CHUNK: usize = 500;
+
+/// Inserts many synced people with one multi-row statement per [`CREATE_CHUNK`]; the ids come
+/// back in the order of `people` (matched by `source_id`, which is unique per company and
+/// source, since neither backend promises an order for `returning`).
+pub async fn insert_synced_many(
+    tx: &mut Tx,
+    company_id: i64,
+    people: &[crate::sync::NewPerson],
+) -> sqlx::Result<Vec<i64>> {
+    let now = crate::db::now();
+    let mut ids = Vec::with_capacity(people.len());
+    for chunk in people.chunks(CREATE_CHUNK) {
+        let rows: Vec<(i64, String, String)> = on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "insert into people (company_id, email, first_name, last_name, position, department, gender, \
+                 birth_date, employee_number, first_hired_on, active, source, source_id, created_at, updated_at) ");
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(company_id).push_bind(&p.email).push_bind(&p.first_name)
+                    .push_bind(&p.last_name).push_bind(&p.position).push_bind(&p.department)
+                    .push_bind(&p.gender).push_bind(p.birth_date).push_bind(&p.employee_number)
+                    .push_bind(p.first_hired_on).push_bind(p.active).push_bind(p.source.as_str())
+                    .push_bind(&p.source_id).push_bind(now).push_bind(now);
+            });
+            q.push(" returning id, source, source_id");
+            q.build_query_as().fetch_all(c).await
+        })?;
+        let by_source: std::collections::HashMap<(String, String), i64> = rows
+            .into_iter()
+            .map(|(id, s, sid)| ((s, sid), id))
+            .collect();
+        for p in chunk {
+            let key = (p.source.as_str().to_string(), p.source_id.clone());
+            ids.push(*by_source.get(&key).ok_or_else(|| {
+                sqlx::Error::Protocol(format!("no id returned for created person {}", p.source_id))
+            })?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Rows per batched manager update (2 binds a row).
+const LINK_CHUNK: usize = 1_000;
+
+/// Sets many people's managers: one `update … from (values …)` per [`LINK_CHUNK`]. When a
+/// person appears more than once the last link wins, as with one update each.
+pub async fn set_managers(
+    tx: &mut Tx,
+    company_id: i64,
+    links: &[(i64, Option<i64>)],
+) -> sqlx::Result<()> {
+    let mut last: std::collections::HashMap<i64, usize> = Default::default();
+    for (i, (person, _)) in links.iter().enumerate() {
+        last.insert(*person, i);
+    }
+    let links: Vec<(i64, Option<i64>)> = links
+        .iter()
+        .enumerate()
+        .filter(|(i, (p, _))| last.get(p) == Some(i))
+        .map(|(_, l)| *l)
+        .collect();
+    let now = crate::db::now();
+    for chunk in links.chunks(LINK_CHUNK) {
+        on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new("update people set manager_id = v.column2, updated_at = ");
+            q.push_bind(now).push(" from (");
+            q.push_values(chunk, |mut b, (person, manager)| {
+                b.push_bind(*person).push_bind(*manager);
+            });
+            q.push(") as v where people.id = v.column1 and people.company_id = ").push_bind(company_id);
+            q.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn set_manager(
     tx: &mut Tx,
     company_id: i64,

@@ -234,6 +234,7 @@ impl FakePersonioBuilder {
             people: Mutex::new(people),
             tokens: Mutex::new(Tokens::default()),
             counter: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
             faults: faults.clone(),
             rate_log: Mutex::new(HashMap::new()),
             expire_on: Mutex::new(Vec::new()),
@@ -285,6 +286,10 @@ impl FakePersonio {
         &self.inner.cfg.client_secret
     }
     /// Every request received so far, in order.
+    /// How many 429 answers this fake has sent.
+    pub fn throttled(&self) -> u64 {
+        self.inner.throttled.load(Ordering::SeqCst)
+    }
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.recorder.all()
     }
@@ -393,6 +398,8 @@ struct Inner {
     people: Mutex<Vec<FakePerson>>,
     tokens: Mutex<Tokens>,
     counter: AtomicU64,
+    /// 429 answers sent (rate rules and rate-limit faults).
+    throttled: AtomicU64,
     faults: Faults,
     rate_log: Mutex<HashMap<usize, VecDeque<Instant>>>,
     /// Requests before which every token is invalidated (once each).
@@ -447,9 +454,14 @@ impl Inner {
     /// Applies a pending fault for `target`: `Some(response)` answers instead of the handler.
     async fn fault(&self, target: Target) -> Option<Response> {
         if let Some(r) = self.rate_limited(target) {
+            self.throttled.fetch_add(1, Ordering::SeqCst);
             return Some(r);
         }
-        match self.faults.take(target)? {
+        let kind = self.faults.take(target)?;
+        if matches!(kind, FaultKind::RateLimited { .. }) {
+            self.throttled.fetch_add(1, Ordering::SeqCst);
+        }
+        match kind {
             FaultKind::Status(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let msg = if s == 500 {
