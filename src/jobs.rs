@@ -12,6 +12,11 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// Whether [`Jobs::enqueue`] hands a sync to the `roster worker` processes sharing the
+    /// database (true once the apalis queue lands) rather than to a task of this process. The
+    /// many-companies benchmark needs worker processes to mean anything.
+    pub const IN_WORKER_PROCESSES: bool = false;
+
     pub fn new(ctx: SyncContext) -> Jobs {
         Jobs { ctx }
     }
