@@ -73,6 +73,17 @@ impl Pacer {
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+        if !self.windows.is_empty() {
+            // The request leaves now, maybe later than reserved: count it from now, or a late
+            // one would let the next burst into the server's window.
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            if let Some(last) = st.sent.back_mut()
+                && *last < now
+            {
+                *last = now;
+            }
+        }
     }
 
     /// Takes a token now (possibly borrowing against the future) and says how long to wait.
@@ -96,7 +107,7 @@ impl Pacer {
         let mut at = now + bucket;
         for (limit, window) in &self.windows {
             if st.sent.len() >= *limit {
-                let margin = Duration::from_millis(10) + *window / 100;
+                let margin = Duration::from_millis(25) + *window / 50;
                 at = at.max(st.sent[st.sent.len() - limit] + *window + margin);
             }
         }

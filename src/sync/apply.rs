@@ -17,6 +17,9 @@ use super::{GroupRef, NewValue, PersonRef, Plan};
 /// Most names listed for "not in the HRIS" in one run; the count is always given.
 const MAX_LISTED: usize = 500;
 
+/// History rows built and written at a time (a first sync of 50,000 people has ~500,000).
+const HISTORY_CHUNK: usize = 10_000;
+
 /// Applies `plan` inside `tx` and records its history under `run_id`.
 pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
     let company = plan.company_id;
@@ -67,19 +70,20 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
         .filter_map(|m| Some((group(m.group)?, person(m.person)?)))
         .collect();
     groups::add_members(tx, company, &adds).await?;
-    let changes: Vec<Change> = plan
-        .history()
-        .into_iter()
-        .map(|row| Change {
-            person_id: person(row.person),
-            person_name: row.person_name,
-            field: row.field.as_str().to_string(),
-            before: row.before,
-            after: row.after,
-        })
-        .collect();
-    sync_runs::insert_changes(tx, run_id, &changes).await?;
-    drop(changes);
+    let mut changes = plan.history_rows().map(|row| Change {
+        person_id: person(row.person),
+        person_name: row.person_name,
+        field: row.field.as_str().to_string(),
+        before: row.before,
+        after: row.after,
+    });
+    loop {
+        let chunk: Vec<Change> = changes.by_ref().take(HISTORY_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        sync_runs::insert_changes(tx, run_id, &chunk).await?;
+    }
     record_notes(tx, plan, run_id, &|r| person(r)).await
 }
 
