@@ -46,6 +46,15 @@ fn main() -> anyhow::Result<()> {
             !args.iter().any(|a| a == "--no-pages"),
         ))?;
     }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!("load average at the end: {}", load.trim());
     t.print();
+    println!(
+        "\nLoad average (1, 5, 15 min) at the end: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Ok(())
 }

@@ -172,6 +172,7 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
         let _ = stopped.await;
     }));
     let cookie = login(&base, email).await?;
+    let http = reqwest::Client::new();
     let people = roster::db::people::count(
         &bdb.db,
         roster::db::companies::find_by_slug(&bdb.db, slug)
@@ -191,6 +192,20 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
         ("/people (50 rows)", "/people", Some(1_500.0), Some(50)),
     ] {
         let url = format!("{base}{path}");
+        // One request at a time first: the page's own cost, without queueing.
+        let mut alone = Vec::new();
+        for _ in 0..20 {
+            let start = std::time::Instant::now();
+            http.get(&url)
+                .header("cookie", &cookie)
+                .send()
+                .await?
+                .bytes()
+                .await?;
+            alone.push(start.elapsed());
+        }
+        alone.sort();
+        let alone = alone[alone.len() / 2];
         let c = cookie.clone();
         let w = tokio::task::spawn_blocking(move || wrk(&url, &c)).await??;
         let of_health = health.map(|h: f64| w.rps / h);
@@ -209,7 +224,7 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
                 .zip(max_p99)
                 .map(|(r, p)| w.rps >= r && w.p99 < Duration::from_millis(p)),
             format!(
-                "p50 {:.1} ms, p99 {:.1} ms{}{}; {people} people in the company{}",
+                "p50 {:.1} ms, p99 {:.1} ms{}{}; one at a time {:.1} ms; {people} people in the company{}",
                 w.p50.as_secs_f64() * 1e3,
                 w.p99.as_secs_f64() * 1e3,
                 of_health
@@ -220,6 +235,7 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
                 } else {
                     format!(", {}", w.errors)
                 },
+                alone.as_secs_f64() * 1e3,
                 format_args!(", wrk -t2 -c{CONNECTIONS} -d{SECONDS}s"),
             ),
         );
