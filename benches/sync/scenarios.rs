@@ -48,6 +48,13 @@ pub fn phases(p: &Phases) -> String {
     )
 }
 
+/// The ratio the run would have had if its fetch had run at the floor's speed: what the sync
+/// adds to the download, robust to a shared machine slowing one fetch and not another.
+pub fn at_floor(p: &Phases, floor: f64) -> String {
+    let extra = (p.plan + p.apply).as_secs_f64();
+    format!("{:.2}× at floor fetch speed", (floor + extra) / floor)
+}
+
 /// One run, timed; an error unless it succeeded.
 pub async fn timed_run(ctx: &SyncContext, company_id: i64) -> anyhow::Result<(Duration, Report)> {
     let start = Instant::now();
@@ -156,7 +163,12 @@ pub async fn run(t: &mut Table, n: usize, with_pages: bool) -> anyhow::Result<()
             Some(ratio),
             "≤ 2.0×",
             Some(within(ratio, 2.0)),
-            format!("{} created; {}", r.tally.created, phases(&r.phases)),
+            format!(
+                "{} created; {}; {}",
+                r.tally.created,
+                phases(&r.phases),
+                at_floor(&r.phases, f)
+            ),
         );
 
         // 3. Unchanged re-sync.
@@ -171,7 +183,11 @@ pub async fn run(t: &mut Table, n: usize, with_pages: bool) -> anyhow::Result<()
             Some(ratio),
             "≤ 1.2×, 0 rows",
             Some(within(ratio, 1.2) && written == 0),
-            format!("{written} person rows written; {}", phases(&r.phases)),
+            format!(
+                "{written} person rows written; {}; {}",
+                phases(&r.phases),
+                at_floor(&r.phases, f)
+            ),
         );
 
         // 4. 1 % changed (and 5. reconcile alone, once).
@@ -192,9 +208,10 @@ pub async fn run(t: &mut Table, n: usize, with_pages: bool) -> anyhow::Result<()
             "≤ 1.3×, changed rows only",
             Some(within(ratio, 1.3) && written == changed && r.tally.updated == changed),
             format!(
-                "{changed} changed in the HRIS, {} updated, {written} person rows written; {}",
+                "{changed} changed in the HRIS, {} updated, {written} person rows written; {}; {}",
                 r.tally.updated,
-                phases(&r.phases)
+                phases(&r.phases),
+                at_floor(&r.phases, f)
             ),
         );
         if backend == Backend::Sqlite && with_pages {
@@ -297,7 +314,12 @@ async fn kiwihr(t: &mut Table, n: usize, floor: f64) -> anyhow::Result<()> {
             Some(ratio),
             "≤ 2.0×",
             Some(within(ratio, 2.0)),
-            format!("{} created; {}", r.tally.created, phases(&r.phases)),
+            format!(
+                "{} created; {}; {}",
+                r.tally.created,
+                phases(&r.phases),
+                at_floor(&r.phases, floor)
+            ),
         );
         bdb.drop_now().await;
     }
