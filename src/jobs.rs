@@ -60,6 +60,10 @@ pub struct Jobs {
 }
 
 impl Jobs {
+    /// [`Jobs::enqueue`] hands a sync to the `roster worker` processes sharing the database (the
+    /// apalis queue), not to a task of this process; the many-companies benchmark relies on it.
+    pub const IN_WORKER_PROCESSES: bool = true;
+
     pub fn new(ctx: SyncContext) -> Jobs {
         Jobs::for_db(ctx.db)
     }

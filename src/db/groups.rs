@@ -101,6 +101,47 @@ pub async fn add_member(
     Ok(())
 }
 
+/// Adds many memberships, one statement per 1,000 (the same company checks as [`add_member`]).
+pub async fn add_members(
+    tx: &mut Tx,
+    company_id: i64,
+    memberships: &[(i64, i64)],
+) -> sqlx::Result<()> {
+    if let Tx::Postgres(t) = tx {
+        for chunk in memberships.chunks(10_000) {
+            let group: Vec<i64> = chunk.iter().map(|m| m.0).collect();
+            let person: Vec<i64> = chunk.iter().map(|m| m.1).collect();
+            sqlx::query(
+                "insert into group_members (group_id, person_id) select g.id, p.id \
+                 from unnest($1::bigint[], $2::bigint[]) as u(group_id, person_id) \
+                 join groups g on g.id = u.group_id join people p on p.id = u.person_id \
+                 where g.company_id = $3 and p.company_id = $3 on conflict do nothing",
+            )
+            .bind(&group)
+            .bind(&person)
+            .bind(company_id)
+            .execute(&mut **t)
+            .await?;
+        }
+        return Ok(());
+    }
+    for chunk in memberships.chunks(1_000) {
+        on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "insert into group_members (group_id, person_id) select g.id, p.id from (");
+            q.push_values(chunk, |mut b, (group, person)| {
+                b.push_bind(*group).push_bind(*person);
+            });
+            q.push(") as v join groups g on g.id = v.column1 join people p on p.id = v.column2 \
+                    where g.company_id = ").push_bind(company_id)
+                .push(" and p.company_id = ").push_bind(company_id)
+                .push(" on conflict do nothing");
+            q.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn remove_member(
     tx: &mut Tx,
     company_id: i64,

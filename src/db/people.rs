@@ -160,9 +160,18 @@ pub async fn list(
     let rows: Vec<ListItem> = on_db!(db, p => sqlx::query_as(rows_sql)
         .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
         .bind(filter.active).bind(limit).bind(offset).fetch_all(p).await)?;
-    let total: i64 = on_db!(db, p => sqlx::query_scalar(count_sql)
-        .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
-        .bind(filter.active).fetch_one(p).await)?;
+    // The unfiltered list (every page view without a search) counts from the
+    // (company_id, active) index alone instead of reading every person's row.
+    let total: i64 = if search.is_none() && filter.department.is_none() && filter.group_id.is_none()
+    {
+        on_db!(db, p => sqlx::query_scalar(
+            "select count(*) from people p where p.company_id = $1 and ($2 is null or p.active = $2)")
+            .bind(company_id).bind(filter.active).fetch_one(p).await)?
+    } else {
+        on_db!(db, p => sqlx::query_scalar(count_sql)
+            .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
+            .bind(filter.active).fetch_one(p).await)?
+    };
     Ok((rows, total))
 }
 
@@ -177,9 +186,17 @@ pub async fn reports(db: &Db, company_id: i64, manager_id: i64) -> sqlx::Result<
 
 /// The distinct departments in use, for the filter.
 pub async fn departments(db: &Db, company_id: i64) -> sqlx::Result<Vec<String>> {
+    // A walk from one department to the next along the (company_id, department) index: a few
+    // index probes per department instead of reading every person (the people page asks on
+    // every view; 50,000 people took 3.5 ms). `> ''` skips null and empty, as `<> ''` did.
     on_db!(db, p => sqlx::query_scalar(
-        "select distinct department from people where company_id = $1 and department is not null \
-         and department <> '' order by department")
+        "with recursive d(department) as ( \
+           select min(department) from people where company_id = $1 and department > '' \
+           union all \
+           select (select min(p.department) from people p \
+                   where p.company_id = $1 and p.department > d.department) \
+           from d where d.department is not null) \
+         select department from d where department is not null order by department")
         .bind(company_id).fetch_all(p).await)
 }
 
@@ -390,6 +407,137 @@ pub async fn insert_synced(
         .bind(&p.department).bind(&p.gender).bind(p.birth_date).bind(&p.employee_number)
         .bind(p.first_hired_on).bind(p.active).bind(p.source.as_str()).bind(&p.source_id).bind(now)
         .fetch_one(c).await)
+}
+
+/// Rows per multi-row statement: 14 binds a row stays far below SQLite's 32,766 variables and
+/// PostgreSQL's 65,535 parameters.
+const CREATE_CHUNK: usize = 500;
+
+/// Inserts many synced people with one multi-row statement per [`CREATE_CHUNK`]; the ids come
+/// back in the order of `people` (matched by `source_id`, which is unique per company and
+/// source, since neither backend promises an order for `returning`).
+pub async fn insert_synced_many(
+    tx: &mut Tx,
+    company_id: i64,
+    people: &[crate::sync::NewPerson],
+) -> sqlx::Result<Vec<i64>> {
+    let now = crate::db::now();
+    let mut ids = Vec::with_capacity(people.len());
+    // PostgreSQL: arrays and `unnest`, far cheaper to parse than thousands of placeholders.
+    let chunk_size = if matches!(tx, Tx::Postgres(_)) {
+        5_000
+    } else {
+        CREATE_CHUNK
+    };
+    for chunk in people.chunks(chunk_size) {
+        let rows: Vec<(i64, String, String)> = if let Tx::Postgres(t) = tx {
+            let col = |f: fn(&crate::sync::NewPerson) -> Option<&str>| -> Vec<Option<&str>> {
+                chunk.iter().map(f).collect()
+            };
+            sqlx::query_as(
+                "insert into people (company_id, email, first_name, last_name, position, department, gender, \
+                 birth_date, employee_number, first_hired_on, active, source, source_id, created_at, updated_at) \
+                 select $1, u.*, $13, $13 from unnest($2::text[], $3::text[], $4::text[], $5::text[], \
+                 $6::text[], $7::text[], $8::date[], $9::text[], $10::date[], $11::bool[], $12::text[], \
+                 $14::text[]) as u returning id, source, source_id",
+            )
+            .bind(company_id)
+            .bind(col(|p| Some(&p.email)))
+            .bind(col(|p| Some(&p.first_name)))
+            .bind(col(|p| Some(&p.last_name)))
+            .bind(col(|p| p.position.as_deref()))
+            .bind(col(|p| p.department.as_deref()))
+            .bind(col(|p| p.gender.as_deref()))
+            .bind(chunk.iter().map(|p| p.birth_date).collect::<Vec<_>>())
+            .bind(col(|p| p.employee_number.as_deref()))
+            .bind(chunk.iter().map(|p| p.first_hired_on).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|p| p.active).collect::<Vec<_>>())
+            .bind(col(|p| Some(p.source.as_str())))
+            .bind(now)
+            .bind(col(|p| Some(&p.source_id)))
+            .fetch_all(&mut **t)
+            .await?
+        } else {
+            on_tx!(tx, c => {
+                let mut q = sqlx::QueryBuilder::new(
+                    "insert into people (company_id, email, first_name, last_name, position, department, gender, \
+                     birth_date, employee_number, first_hired_on, active, source, source_id, created_at, updated_at) ");
+                q.push_values(chunk, |mut b, p| {
+                    b.push_bind(company_id).push_bind(&p.email).push_bind(&p.first_name)
+                        .push_bind(&p.last_name).push_bind(&p.position).push_bind(&p.department)
+                        .push_bind(&p.gender).push_bind(p.birth_date).push_bind(&p.employee_number)
+                        .push_bind(p.first_hired_on).push_bind(p.active).push_bind(p.source.as_str())
+                        .push_bind(&p.source_id).push_bind(now).push_bind(now);
+                });
+                q.push(" returning id, source, source_id");
+                q.build_query_as().fetch_all(c).await
+            })?
+        };
+        let by_source: std::collections::HashMap<(String, String), i64> = rows
+            .into_iter()
+            .map(|(id, s, sid)| ((s, sid), id))
+            .collect();
+        for p in chunk {
+            let key = (p.source.as_str().to_string(), p.source_id.clone());
+            ids.push(*by_source.get(&key).ok_or_else(|| {
+                sqlx::Error::Protocol(format!("no id returned for created person {}", p.source_id))
+            })?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Rows per batched manager update (2 binds a row).
+const LINK_CHUNK: usize = 1_000;
+
+/// Sets many people's managers: one `update … from (values …)` per [`LINK_CHUNK`]. When a
+/// person appears more than once the last link wins, as with one update each.
+pub async fn set_managers(
+    tx: &mut Tx,
+    company_id: i64,
+    links: &[(i64, Option<i64>)],
+) -> sqlx::Result<()> {
+    let mut last: std::collections::HashMap<i64, usize> = Default::default();
+    for (i, (person, _)) in links.iter().enumerate() {
+        last.insert(*person, i);
+    }
+    let links: Vec<(i64, Option<i64>)> = links
+        .iter()
+        .enumerate()
+        .filter(|(i, (p, _))| last.get(p) == Some(i))
+        .map(|(_, l)| *l)
+        .collect();
+    let now = crate::db::now();
+    if let Tx::Postgres(t) = tx {
+        for chunk in links.chunks(10_000) {
+            let person: Vec<i64> = chunk.iter().map(|l| l.0).collect();
+            let manager: Vec<Option<i64>> = chunk.iter().map(|l| l.1).collect();
+            sqlx::query(
+                "update people set manager_id = u.manager, updated_at = $1 \
+                 from unnest($2::bigint[], $3::bigint[]) as u(person, manager) \
+                 where people.id = u.person and people.company_id = $4",
+            )
+            .bind(now)
+            .bind(&person)
+            .bind(&manager)
+            .bind(company_id)
+            .execute(&mut **t)
+            .await?;
+        }
+        return Ok(());
+    }
+    for chunk in links.chunks(LINK_CHUNK) {
+        on_tx!(tx, c => {
+            let mut q = sqlx::QueryBuilder::new("update people set manager_id = v.column2, updated_at = ");
+            q.push_bind(now).push(" from (");
+            q.push_values(chunk, |mut b, (person, manager)| {
+                b.push_bind(*person).push_bind(*manager);
+            });
+            q.push(") as v where people.id = v.column1 and people.company_id = ").push_bind(company_id);
+            q.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }
 
 pub async fn set_manager(

@@ -163,6 +163,46 @@ pub async fn insert_change(tx: &mut Tx, run_id: i64, c: &Change) -> sqlx::Result
     Ok(())
 }
 
+/// Inserts history rows in order: on PostgreSQL one `unnest` of arrays per 10,000 rows (a
+/// statement with thousands of placeholders costs more to parse and plan than to run), on SQLite
+/// one multi-row statement per 1,000.
+pub async fn insert_changes(tx: &mut Tx, run_id: i64, rows: &[Change]) -> sqlx::Result<()> {
+    if let Tx::Postgres(t) = tx {
+        for chunk in rows.chunks(10_000) {
+            let person: Vec<Option<i64>> = chunk.iter().map(|c| c.person_id).collect();
+            let name: Vec<&str> = chunk.iter().map(|c| c.person_name.as_str()).collect();
+            let field: Vec<&str> = chunk.iter().map(|c| c.field.as_str()).collect();
+            let before: Vec<Option<&str>> = chunk.iter().map(|c| c.before.as_deref()).collect();
+            let after: Vec<Option<&str>> = chunk.iter().map(|c| c.after.as_deref()).collect();
+            sqlx::query(
+                "insert into sync_changes (run_id, person_id, person_name, field, before, after) \
+                 select $1, u.* from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) as u",
+            )
+            .bind(run_id)
+            .bind(&person)
+            .bind(&name)
+            .bind(&field)
+            .bind(&before)
+            .bind(&after)
+            .execute(&mut **t)
+            .await?;
+        }
+        return Ok(());
+    }
+    for chunk in rows.chunks(1_000) {
+        on_tx!(tx, conn => {
+            let mut q = sqlx::QueryBuilder::new(
+                "insert into sync_changes (run_id, person_id, person_name, field, before, after) ");
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(run_id).push_bind(c.person_id).push_bind(&c.person_name)
+                    .push_bind(&c.field).push_bind(&c.before).push_bind(&c.after);
+            });
+            q.build().execute(conn).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn changes(db: &Db, run_id: i64, limit: i64, offset: i64) -> sqlx::Result<Vec<Change>> {
     on_db!(db, p => sqlx::query_as(
         "select person_id, person_name, field, before, after from sync_changes where run_id = $1 order by id limit $2 offset $3")
@@ -187,6 +227,22 @@ pub async fn insert_note(tx: &mut Tx, run_id: i64, n: &Note) -> sqlx::Result<()>
         "insert into sync_notes (run_id, kind, person_id, name, message) values ($1, $2, $3, $4, $5)")
         .bind(run_id).bind(&n.kind).bind(n.person_id).bind(&n.name).bind(&n.message)
         .execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Inserts notes in order, one multi-row statement per 1,000.
+pub async fn insert_notes(tx: &mut Tx, run_id: i64, notes: &[Note]) -> sqlx::Result<()> {
+    for chunk in notes.chunks(1_000) {
+        on_tx!(tx, conn => {
+            let mut q = sqlx::QueryBuilder::new(
+                "insert into sync_notes (run_id, kind, person_id, name, message) ");
+            q.push_values(chunk, |mut b, n| {
+                b.push_bind(run_id).push_bind(&n.kind).push_bind(n.person_id)
+                    .push_bind(&n.name).push_bind(&n.message);
+            });
+            q.build().execute(conn).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 

@@ -234,6 +234,7 @@ impl FakePersonioBuilder {
             people: Mutex::new(people),
             tokens: Mutex::new(Tokens::default()),
             counter: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
             faults: faults.clone(),
             rate_log: Mutex::new(HashMap::new()),
             expire_on: Mutex::new(Vec::new()),
@@ -285,6 +286,10 @@ impl FakePersonio {
         &self.inner.cfg.client_secret
     }
     /// Every request received so far, in order.
+    /// How many 429 answers this fake has sent.
+    pub fn throttled(&self) -> u64 {
+        self.inner.throttled.load(Ordering::SeqCst)
+    }
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.recorder.all()
     }
@@ -393,6 +398,8 @@ struct Inner {
     people: Mutex<Vec<FakePerson>>,
     tokens: Mutex<Tokens>,
     counter: AtomicU64,
+    /// 429 answers sent (rate rules and rate-limit faults).
+    throttled: AtomicU64,
     faults: Faults,
     rate_log: Mutex<HashMap<usize, VecDeque<Instant>>>,
     /// Requests before which every token is invalidated (once each).
@@ -447,9 +454,14 @@ impl Inner {
     /// Applies a pending fault for `target`: `Some(response)` answers instead of the handler.
     async fn fault(&self, target: Target) -> Option<Response> {
         if let Some(r) = self.rate_limited(target) {
+            self.throttled.fetch_add(1, Ordering::SeqCst);
             return Some(r);
         }
-        match self.faults.take(target)? {
+        let kind = self.faults.take(target)?;
+        if matches!(kind, FaultKind::RateLimited { .. }) {
+            self.throttled.fetch_add(1, Ordering::SeqCst);
+        }
+        match kind {
             FaultKind::Status(s) => {
                 let status = StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let msg = if s == 500 {
@@ -757,7 +769,9 @@ async fn employees(
             .collect();
         (!a.is_empty()).then_some(a)
     };
-    let people = st.people().clone();
+    // Borrowed, not cloned, and supervisors looked up for this page only: a page of a
+    // 50,000-person fake must cost a page, or the benchmarks measure the fake.
+    let people = st.people();
     let selected: Vec<&FakePerson> = match param("email") {
         Some(e) => people
             .iter()
@@ -770,11 +784,15 @@ async fn employees(
         None => people.iter().collect(),
     };
     let total = selected.len();
-    let by_id: HashMap<u64, &FakePerson> = people.iter().map(|p| (p.id, p)).collect();
-    let data: Vec<Value> = selected
+    let page: Vec<&FakePerson> = selected.iter().skip(offset).take(limit).copied().collect();
+    let supervisors: HashSet<u64> = page.iter().filter_map(|p| p.supervisor_id).collect();
+    let by_id: HashMap<u64, &FakePerson> = people
         .iter()
-        .skip(offset)
-        .take(limit)
+        .filter(|p| supervisors.contains(&p.id))
+        .map(|p| (p.id, p))
+        .collect();
+    let data: Vec<Value> = page
+        .iter()
         .map(|p| render(&st, p, &by_id, wanted.as_ref()))
         .collect();
     let num = |n: usize| {
@@ -795,6 +813,7 @@ async fn employees(
         "limit": num(limit),
         "data": data,
     });
+    drop(people);
     with_token(axum::Json(body).into_response(), &token)
 }
 

@@ -5,6 +5,7 @@
 //! the provider from this process) behind an `Arc`, and call [`Pacer::acquire`] before each
 //! request. It uses tokio's clock, so tests with a paused clock stay fast.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -16,6 +17,8 @@ use tokio::time::Instant;
 pub struct Pacer {
     per_sec: f64,
     burst: f64,
+    /// Sliding windows `(limit, window)`: at most `limit` requests in any `window`.
+    windows: Vec<(usize, Duration)>,
     state: Mutex<State>,
 }
 
@@ -23,6 +26,8 @@ pub struct Pacer {
 struct State {
     tokens: f64,
     last: Instant,
+    /// Start times of the latest requests (reserved ones included), for `windows`.
+    sent: VecDeque<Instant>,
 }
 
 impl Pacer {
@@ -33,10 +38,27 @@ impl Pacer {
         Pacer {
             per_sec: f64::from(per_minute.max(1)) / 60.0,
             burst,
+            windows: Vec::new(),
             state: Mutex::new(State {
                 tokens: burst,
                 last: Instant::now(),
+                sent: VecDeque::new(),
             }),
+        }
+    }
+
+    /// At most `limit` requests in any `window`, for each `(limit, window)` given: the shape of
+    /// a server that counts requests in sliding windows (Personio's "300 a minute, 15 a
+    /// second"). A token bucket cannot match that without giving up its burst (a bucket of 15
+    /// refilling at 5/s lets 20 through in the first second). Each window is kept with a small
+    /// margin, so network jitter does not make the server see one request too many.
+    pub fn windows(windows: &[(u32, Duration)]) -> Pacer {
+        Pacer {
+            windows: windows
+                .iter()
+                .map(|(n, w)| ((*n).max(1) as usize, *w))
+                .collect(),
+            ..Pacer::unlimited()
         }
     }
 
@@ -51,6 +73,17 @@ impl Pacer {
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+        if !self.windows.is_empty() {
+            // The request leaves now, maybe later than reserved: count it from now, or a late
+            // one would let the next burst into the server's window.
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            if let Some(last) = st.sent.back_mut()
+                && *last < now
+            {
+                *last = now;
+            }
+        }
     }
 
     /// Takes a token now (possibly borrowing against the future) and says how long to wait.
@@ -61,11 +94,29 @@ impl Pacer {
         st.tokens = (st.tokens + elapsed * self.per_sec).min(self.burst);
         st.last = now;
         st.tokens -= 1.0;
-        if st.tokens >= 0.0 {
+        let bucket = if st.tokens >= 0.0 {
             Duration::ZERO
         } else {
             Duration::from_secs_f64(-st.tokens / self.per_sec)
+        };
+        if self.windows.is_empty() {
+            return bucket;
         }
+        // The earliest start that keeps every window under its limit; reservations are in
+        // order, so `sent` stays sorted.
+        let mut at = now + bucket;
+        for (limit, window) in &self.windows {
+            if st.sent.len() >= *limit {
+                let margin = Duration::from_millis(25) + *window / 50;
+                at = at.max(st.sent[st.sent.len() - limit] + *window + margin);
+            }
+        }
+        st.sent.push_back(at);
+        let keep = self.windows.iter().map(|(l, _)| *l).max().unwrap_or(0);
+        while st.sent.len() > keep {
+            st.sent.pop_front();
+        }
+        at.saturating_duration_since(now)
     }
 }
 
@@ -101,6 +152,23 @@ mod tests {
         assert!(start.elapsed() < Duration::from_millis(40));
         p.acquire().await;
         assert!(start.elapsed() >= Duration::from_millis(45));
+    }
+
+    #[tokio::test]
+    async fn sliding_windows_let_a_burst_through_then_wait_for_the_window() {
+        let p = Pacer::windows(&[
+            (3, Duration::from_millis(200)),
+            (100, Duration::from_secs(60)),
+        ]);
+        let start = Instant::now();
+        for _ in 0..3 {
+            p.acquire().await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(50));
+        p.acquire().await;
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(200), "{waited:?}");
+        assert!(waited < Duration::from_millis(400), "{waited:?}");
     }
 
     #[tokio::test]

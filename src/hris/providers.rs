@@ -110,6 +110,8 @@ pub struct Providers {
     /// Tests and benchmarks against a local fake do not pace.
     unpaced: bool,
     page_size: Option<u32>,
+    /// Personio limits to use instead of the documented ones (benchmarks).
+    personio_limits: Option<PersonioLimits>,
 }
 
 impl Providers {
@@ -128,6 +130,7 @@ impl Providers {
             personio_deployment: PersonioLimits::deployment_default(),
             unpaced: false,
             page_size: None,
+            personio_limits: None,
         }
     }
 
@@ -145,8 +148,16 @@ impl Providers {
         }
     }
 
+    /// Paces every Personio client with `limits` (shared), e.g. scaled-up limits against a fake.
+    pub fn with_personio_limits(mut self, limits: PersonioLimits) -> Providers {
+        self.personio_limits = Some(limits);
+        self
+    }
+
     fn personio(&self, client_id: &str, secret: &Secret) -> Result<PersonioClient, FetchError> {
-        let limits = if self.unpaced {
+        let limits = if let Some(l) = &self.personio_limits {
+            l.clone()
+        } else if self.unpaced {
             PersonioLimits::unlimited()
         } else {
             PersonioLimits::personio_defaults(self.personio_deployment.clone())

@@ -116,6 +116,18 @@ pub struct Report {
     pub message: Option<String>,
     /// Whether a failure is worth retrying (provider 429/5xx, timeouts, connection errors).
     pub transient: bool,
+    /// Where the time went (the benchmarks print it).
+    pub phases: Phases,
+}
+
+/// Wall-clock time of each phase of a run; zero for a phase the run did not reach.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Phases {
+    pub fetch: std::time::Duration,
+    /// Reading the directory and reconciling.
+    pub plan: std::time::Duration,
+    /// Writing the plan and the history, commit included.
+    pub apply: std::time::Duration,
 }
 
 /// Reasons a run did not start.
@@ -294,6 +306,7 @@ async fn finish_failed(
         tally: Tally::default(),
         message: Some(message),
         transient,
+        phases: Phases::default(),
     })
 }
 
@@ -338,6 +351,8 @@ async fn execute(
     started: Instant,
     stage: &watch::Sender<&'static str>,
 ) -> anyhow::Result<Report> {
+    let mut phases = Phases::default();
+    let mark = Instant::now();
     let snapshot = match ctx.providers.fetch(creds).await {
         Ok(s) => s,
         Err(e) => {
@@ -346,6 +361,8 @@ async fn execute(
             return finish_failed(&ctx.db, run_id, message, started, e.is_transient()).await;
         }
     };
+    phases.fetch = mark.elapsed();
+    let mark = Instant::now();
     let _ = stage.send("planning");
     let Planned {
         plan,
@@ -353,6 +370,9 @@ async fn execute(
         settings,
     } = plan(&ctx.db, req.company_id, &snapshot).await?;
     let tally = tally_of(&plan, snapshot.pages);
+    drop(snapshot);
+    phases.plan = mark.elapsed();
+    let mark = Instant::now();
     if let Err(refusal) = guard(&plan, &directory, &settings, approval) {
         let (outcome, approval_json) = match &refusal {
             Refusal::Paused { .. } => (
@@ -405,6 +425,7 @@ async fn execute(
             tally: empty,
             message: Some(message),
             transient: false,
+            phases,
         });
     }
     let _ = stage.send("applying");
@@ -428,11 +449,13 @@ async fn execute(
     .await?;
     crate::failpoint::pause("sync-before-commit").await;
     tx.commit().await?;
+    phases.apply = mark.elapsed();
     Ok(Report {
         run_id,
         outcome: Outcome::Succeeded,
         tally,
         message,
         transient: false,
+        phases,
     })
 }

@@ -116,6 +116,7 @@ backends! {
         assert_eq!(names(&e.get("/people?q=100%25").await).len(), 0, "% is a literal, not a wildcard");
         // Filters.
         assert_eq!(e.get("/people?department=Sales").await.text(".count"), "30 people");
+        assert_eq!(first.texts("select[name=department] option"), vec!["All departments", "Sales", "Support"]);
         assert_eq!(names(&e.get(&format!("/people?group={g}")).await).len(), 3);
         assert_eq!(names(&e.get("/people?status=deactivated").await), vec!["Person07 Zed"]);
         assert_eq!(e.get("/people?status=all").await.text(".count"), "62 people");

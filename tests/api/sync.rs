@@ -146,3 +146,28 @@ backends! {
         assert!(!format!("{creds:?}").contains("wrong"), "Debug redacts the secret");
     }
 }
+
+backends! {
+    async fn a_kiwihr_sync_gives_everyone_the_groups_of_their_teams(app) {
+        let kiwi = roster::fake::kiwihr::FakeKiwi::builder().people(30).teams(4).start().await.unwrap();
+        let ctx = sync_context(&app, None, Some(&kiwi.endpoint_url()), 10);
+        let creds = Credentials::Kiwihr {
+            api_key: Secret::new(kiwi.api_key()),
+            endpoint: roster::hris::kiwihr::KiwiEndpoint::parse("https://acme.kiwihr.com/api/graphql").unwrap(),
+        };
+        roster::integrations::connect(&ctx, app.company_id, &creds, None).await.unwrap();
+        let report = run::run(&ctx, &request(&app)).await.unwrap();
+        assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.message);
+        let users = kiwi.users();
+        let synced: Vec<_> = people::all(&app.db, app.company_id).await.unwrap().into_iter()
+            .filter(|p| p.source == roster::directory::Source::Kiwihr).collect();
+        assert!(!synced.is_empty());
+        let mut memberships = 0;
+        for p in &synced {
+            let user = users.iter().find(|u| Some(u.id.to_string()) == p.source_id).unwrap();
+            assert_eq!(p.group_ids.len(), user.team_ids.len(), "{} {}", p.first_name, p.last_name);
+            memberships += p.group_ids.len();
+        }
+        assert!(memberships > 0, "the fake puts people in teams");
+    }
+}

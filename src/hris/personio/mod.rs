@@ -47,13 +47,22 @@ pub struct PersonioLimits {
 }
 
 impl PersonioLimits {
-    /// Personio's published limits: 300 employee pages a minute in bursts of 15, 60 auth calls a
-    /// minute. Pass the deployment-wide pacer (see [`PersonioLimits::deployment_default`]).
+    /// Personio's published limits: 300 employee pages a minute in bursts of 15 a second, 60
+    /// auth calls a minute, kept as sliding windows (how the fake, and by its 429s Personio,
+    /// counts). Pass the deployment-wide pacer (see [`PersonioLimits::deployment_default`]).
     pub fn personio_defaults(deployment: Arc<Pacer>) -> PersonioLimits {
+        PersonioLimits::scaled(deployment, 300, 15)
+    }
+    /// Employee pages limited to `per_minute` and `per_second` (benchmarks scale Personio's
+    /// limits up); auth as Personio documents it.
+    pub fn scaled(deployment: Arc<Pacer>, per_minute: u32, per_second: u32) -> PersonioLimits {
         PersonioLimits {
             deployment,
-            employees: Arc::new(Pacer::new(300, 15)),
-            auth: Arc::new(Pacer::new(60, 5)),
+            employees: Arc::new(Pacer::windows(&[
+                (per_minute, Duration::from_secs(60)),
+                (per_second, Duration::from_secs(1)),
+            ])),
+            auth: Arc::new(Pacer::windows(&[(60, Duration::from_secs(60))])),
         }
     }
     /// The deployment-wide pacer: 2,000 requests a minute.

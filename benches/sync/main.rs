@@ -1,0 +1,60 @@
+//! `cargo bench --bench sync`: the sync and page performance figures of BENCHMARKS.md, side by
+//! side from one run (release build, fake HRIS servers on loopback). Not a test: `cargo test`
+//! does not run it.
+//!
+//! Flags: `--people N` (default 50,000), `--no-pages` (skip the wrk load test),
+//! `--many-companies` (only the 200 × 500 PostgreSQL morning run).
+
+mod many;
+mod memory;
+mod pages;
+mod scenarios;
+mod setup;
+mod table;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(memory::CHILD_FLAG) {
+        return memory::child(&args[1..]);
+    }
+    let people = args
+        .iter()
+        .position(|a| a == "--people")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<usize>())
+        .transpose()?
+        .unwrap_or(50_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut t = table::Table::default();
+    eprintln!(
+        "roster sync benchmark: {people} people, {} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        if cfg!(debug_assertions) {
+            "DEBUG build (figures meaningless)"
+        } else {
+            "release build"
+        }
+    );
+    if args.iter().any(|a| a == "--many-companies") {
+        rt.block_on(many::run(&mut t))?;
+    } else {
+        rt.block_on(scenarios::run(
+            &mut t,
+            people,
+            !args.iter().any(|a| a == "--no-pages"),
+        ))?;
+    }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!("load average at the end: {}", load.trim());
+    t.print();
+    println!(
+        "\nLoad average (1, 5, 15 min) at the end: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}
