@@ -40,10 +40,14 @@ pub async fn run(t: &mut Table) -> anyhow::Result<()> {
     in_process(&ctx, &ids, 4).await?;
     let mut per_minute = Vec::new();
     for workers in WORKERS {
-        let took = if Jobs::IN_WORKER_PROCESSES {
-            with_workers(&bdb, &fake, &ctx, &ids, workers).await?
+        let (took, connections) = if Jobs::IN_WORKER_PROCESSES {
+            let (took, peak) = with_workers(&bdb, &fake, &ctx, &ids, workers).await?;
+            (
+                took,
+                format!("; at most {peak} database connections during it"),
+            )
         } else {
-            in_process(&ctx, &ids, workers).await?
+            (in_process(&ctx, &ids, workers).await?, String::new())
         };
         let rate = ids.len() as f64 / took.as_secs_f64() * 60.0;
         per_minute.push(rate);
@@ -58,7 +62,7 @@ pub async fn run(t: &mut Table) -> anyhow::Result<()> {
             None,
             "",
             None,
-            format!("{:.1} s for the morning", took.as_secs_f64()),
+            format!("{:.1} s for the morning{connections}", took.as_secs_f64()),
         );
     }
     let speedup = per_minute[2] / per_minute[0];
@@ -103,15 +107,17 @@ async fn in_process(
 }
 
 /// Starts `workers` `roster worker` processes, enqueues every company's sync and waits for the
-/// morning's runs to finish in `sync_runs`.
+/// morning's runs to finish in `sync_runs`. Returns the time and the most connections the
+/// database had open meanwhile.
 async fn with_workers(
     bdb: &BenchDb,
     fake: &FakePersonio,
     ctx: &run::SyncContext,
     ids: &[i64],
     workers: usize,
-) -> anyhow::Result<Duration> {
+) -> anyhow::Result<(Duration, i64)> {
     let db = &bdb.db;
+    let mut peak = 0i64;
     let last: i64 = on_db!(db, p => sqlx::query_scalar("select coalesce(max(id), 0) from sync_runs").fetch_one(p).await)?;
     let mut children = Vec::new();
     for _ in 0..workers {
@@ -122,6 +128,7 @@ async fn with_workers(
                 .env("ROSTER_DATA_DIR", bdb.dir.path())
                 .env("ROSTER_SECRET_KEY", hex::encode(setup::SECRET_KEY))
                 .env("ROSTER_PERSONIO_BASE_URL", fake.base_url())
+                .env("ROSTER_SCHEDULER", "off")
                 .env("ROSTER_LOG", "warn")
                 .kill_on_drop(true)
                 .spawn()?,
@@ -137,8 +144,12 @@ async fn with_workers(
         let done: i64 = on_db!(db, p => sqlx::query_scalar(
             "select count(*) from sync_runs where id > $1 and state <> 'running'")
             .bind(last).fetch_one(p).await)?;
+        let open: i64 = on_db!(db, p => sqlx::query_scalar(
+            "select count(*) from pg_stat_activity where datname = current_database()")
+            .fetch_one(p).await)?;
+        peak = peak.max(open);
         if done as usize >= ids.len() {
-            break Ok(start.elapsed());
+            break Ok((start.elapsed(), peak));
         }
         if start.elapsed() > MORNING_LIMIT {
             break Err(anyhow::anyhow!(
