@@ -1,4 +1,4 @@
-//! Figure 8: the settings page and a 50-row people page for a logged-in company manager under
+//! Figure 8: the Integrations page and a 50-row people page for a logged-in company manager under
 //! `wrk -c64 --latency`, next to `/healthz` on the same server, on the SQLite directory of
 //! 50,000 people the sync figures left behind. Skipped (with a row saying so) without `wrk`.
 
@@ -129,7 +129,7 @@ async fn login(base: &str, email: &str) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("no session cookie"))?
         .to_string();
     // The pages answer 200 for this session, or the load test would measure redirects.
-    for path in ["/settings", "/people"] {
+    for path in ["/settings/integrations", "/people"] {
         let s = http.get(format!("{base}{path}")).send().await?.status();
         anyhow::ensure!(s.is_success(), "{path} answered {s}");
     }
@@ -184,8 +184,8 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
     for (name, path, min_rps, max_p99) in [
         ("/healthz", "/healthz", None, None),
         (
-            "/settings (no /settings/integrations on this branch)",
-            "/settings",
+            "/settings/integrations",
+            "/settings/integrations",
             Some(3_000.0),
             Some(20),
         ),
