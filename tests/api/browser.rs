@@ -105,24 +105,7 @@ async fn a_manager_logs_in_searches_and_opens_a_person() {
     b.goto(&app.url("/people")).await.unwrap();
     // Sent to the login page first.
     assert!(b.current_url().await.unwrap().path().starts_with("/login"));
-    b.find(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys(&app.manager_email)
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    log_in_at(&b, &app, "/people").await;
     b.wait()
         .for_element(Locator::Css("table.people"))
         .await
