@@ -397,7 +397,7 @@ pub async fn schedule_tick(db: &Db, now: DateTime<Utc>) -> anyhow::Result<usize>
         let Some(company) = companies::get(db, company_id).await? else {
             continue;
         };
-        let tz: Tz = company.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let tz: Tz = companies::zone(&company.time_zone);
         let date = local_date(now, tz);
         let already =
             db::jobs::morning_claimed(db, company_id, &date.format("%Y-%m-%d").to_string()).await?;

@@ -19,6 +19,12 @@ pub struct Company {
     pub deactivate_min_people: i32,
 }
 
+/// A company's time zone by its IANA name. Settings only store names that parse; a name that
+/// no longer does (an older tz database) reads as UTC rather than failing the page or the sync.
+pub fn zone(name: &str) -> chrono_tz::Tz {
+    name.parse().unwrap_or(chrono_tz::UTC)
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,

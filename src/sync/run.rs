@@ -152,7 +152,7 @@ impl From<sqlx::Error> for StartError {
 /// The company's today in its own time zone (a contract ending today is still running).
 pub fn today_in(time_zone: &str) -> time::Date {
     use chrono::Datelike;
-    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = companies::zone(time_zone);
     let d = chrono::Utc::now().with_timezone(&tz).date_naive();
     time::Date::from_calendar_date(
         d.year(),

@@ -13,7 +13,7 @@ pub struct CompanyClock {
 impl CompanyClock {
     pub fn new(time_zone: &str) -> CompanyClock {
         CompanyClock {
-            tz: time_zone.parse().unwrap_or(chrono_tz::UTC),
+            tz: crate::db::companies::zone(time_zone),
         }
     }
 
