@@ -4,6 +4,7 @@
 //! speak in them.
 
 mod email;
+pub mod limits;
 mod person;
 
 pub use email::{Email, EmailError};
