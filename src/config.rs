@@ -53,6 +53,23 @@ pub struct Config {
     )]
     pub session_max_hours: u32,
 
+    /// Idle timeout in seconds, overriding `--session-idle-minutes` (tests use a few seconds).
+    #[arg(long, env = "ROSTER_SESSION_IDLE_SECONDS", global = true, hide = true)]
+    pub session_idle_seconds: Option<u32>,
+
+    /// Password checks (argon2) that may run at once; default: one per CPU core.
+    #[arg(long, env = "ROSTER_PASSWORD_CHECKS", global = true)]
+    pub password_checks: Option<usize>,
+
+    /// How long a login waits for a free password check before "busy, try again" (503).
+    #[arg(
+        long,
+        env = "ROSTER_PASSWORD_WAIT_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub password_wait_ms: u64,
+
     /// Key for stored HRIS credentials: 64 hex characters (e.g. `openssl rand -hex 32`). When
     /// unset, a key file is created in the data folder; several machines sharing PostgreSQL need
     /// the same key.
@@ -81,10 +98,21 @@ impl Config {
         }
     }
     pub fn session_idle(&self) -> Duration {
-        Duration::from_secs(u64::from(self.session_idle_minutes) * 60)
+        match self.session_idle_seconds {
+            Some(s) => Duration::from_secs(u64::from(s)),
+            None => Duration::from_secs(u64::from(self.session_idle_minutes) * 60),
+        }
     }
     pub fn session_max(&self) -> Duration {
         Duration::from_secs(u64::from(self.session_max_hours) * 3600)
+    }
+    /// The bound on concurrent password checks this configuration asks for.
+    pub fn password_checks(&self) -> crate::auth::PasswordChecks {
+        let wait = Duration::from_millis(self.password_wait_ms);
+        match self.password_checks {
+            Some(n) => crate::auth::PasswordChecks::new(n, wait),
+            None => crate::auth::PasswordChecks::for_this_machine(wait),
+        }
     }
     /// A configuration for tests and tools: given data folder, defaults elsewhere.
     pub fn for_data_dir(data_dir: PathBuf, database_url: Option<String>) -> Config {
@@ -95,6 +123,9 @@ impl Config {
             tls: false,
             session_idle_minutes: 120,
             session_max_hours: 12,
+            session_idle_seconds: None,
+            password_checks: None,
+            password_wait_ms: 2000,
             secret_key: None,
             personio_base_url: None,
             kiwihr_endpoint: None,
@@ -111,6 +142,9 @@ impl fmt::Debug for Config {
             .field("tls", &self.tls)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_max_hours", &self.session_max_hours)
+            .field("session_idle_seconds", &self.session_idle_seconds)
+            .field("password_checks", &self.password_checks)
+            .field("password_wait_ms", &self.password_wait_ms)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field(
                 "personio_base_url",

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::{ConnectInfo, Query, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use tower_sessions::Session;
@@ -62,6 +62,7 @@ pub(super) async fn login(
     let next = safe_next(form.get("next"));
     let outcome = auth::login(
         &state.db,
+        &state.password_checks,
         &email,
         form.get("password"),
         &peer.ip().to_string(),
@@ -80,6 +81,10 @@ pub(super) async fn login(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many failed attempts. For your security, logging in is paused for 15 minutes; try again later or ask a company manager to reset your password.",
         ),
+        LoginOutcome::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Roster is busy checking other logins. Try again in a few seconds.",
+        ),
     };
     let csrf = csrf::token(&session).await?;
     let page = LoginPage {
@@ -88,7 +93,12 @@ pub(super) async fn login(
         next,
         error: Some(error.into()),
     };
-    Ok((status, page).into_response())
+    let mut res = (status, page).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+    }
+    Ok(res)
 }
 
 pub(super) async fn logout(session: Session) -> Result<Redirect, AppError> {

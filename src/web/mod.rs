@@ -42,12 +42,15 @@ pub struct AppState {
     pub sync: SyncContext,
     /// Where "Sync now", Connect and "Apply anyway" enqueue their runs.
     pub jobs: Jobs,
+    /// The bound on concurrent password checks (argon2) for logins.
+    pub password_checks: crate::auth::PasswordChecks,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config, sync: SyncContext) -> AppState {
         AppState {
             jobs: Jobs::new(sync.clone()),
+            password_checks: config.password_checks(),
             db,
             config: Arc::new(config),
             sync,

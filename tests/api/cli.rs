@@ -17,7 +17,7 @@ backends! {
         roster::demo::seed(&db).await.unwrap();
         assert_eq!(people::count(&db, acme.id).await.unwrap(), n, "a second run adds nobody");
         assert_eq!(companies::list(&db).await.unwrap().len(), 1);
-        let outcome = roster::auth::login(&db, roster::demo::MANAGER_EMAIL, roster::demo::PASSWORD, "127.0.0.1").await.unwrap();
+        let outcome = roster::auth::login(&db, &roster::auth::PasswordChecks::new(1, std::time::Duration::from_secs(5)), roster::demo::MANAGER_EMAIL, roster::demo::PASSWORD, "127.0.0.1").await.unwrap();
         assert!(matches!(outcome, roster::auth::LoginOutcome::LoggedIn { .. }));
         let with_manager = people::all(&db, acme.id).await.unwrap().iter().filter(|p| p.manager_id.is_some()).count();
         assert!(with_manager as i64 >= n - 1, "everyone but the CEO has a manager");

@@ -13,4 +13,5 @@ mod scoping;
 mod security;
 mod sync;
 mod sync_kiwihr;
+mod throttle;
 mod worker;
