@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    extract::{ConnectInfo, Query, State},
+    extract::{ConnectInfo, State},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -13,7 +13,10 @@ use tower_sessions::Session;
 
 use crate::{
     auth::{self, LoginOutcome},
-    web::{AppError, AppState, csrf, extract::start_session, form::FormData, layout::Layout},
+    web::{
+        AppError, AppState, csrf, extract::start_session, form::FormData, layout::Layout,
+        query::Query,
+    },
 };
 
 #[derive(Template, WebTemplate)]

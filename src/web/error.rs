@@ -1,10 +1,11 @@
 //! One error type for every handler, rendered once: users read a clear message, a 500 never
-//! shows internals, and the log gets the whole cause chain.
+//! shows internals, and the log gets the whole cause chain. Every error response carries an
+//! [`ErrorInfo`]; the [`super::error_page`] layer renders it inside the page layout (with the
+//! navigation and Log out for a logged-in person).
 
-use askama::Template;
 use axum::{
     http::{StatusCode, Uri},
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -34,24 +35,21 @@ impl From<tower_sessions::session::Error> for AppError {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    status: u16,
-    title: &'a str,
-    message: &'a str,
+/// What an error page says; attached to the response for the layout layer to render.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub title: String,
+    pub message: String,
 }
 
+/// An error response: its status and an [`ErrorInfo`], rendered into a page by the layout layer.
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    let page = ErrorPage {
-        status: status.as_u16(),
-        title,
-        message,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, title.to_string()).into_response(),
-    }
+    let mut res = status.into_response();
+    res.extensions_mut().insert(ErrorInfo {
+        title: title.to_string(),
+        message: message.to_string(),
+    });
+    res
 }
 
 impl IntoResponse for AppError {

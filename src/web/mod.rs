@@ -4,6 +4,7 @@
 mod auth;
 mod csrf;
 mod error;
+mod error_page;
 mod extract;
 mod form;
 mod groups;
@@ -12,6 +13,7 @@ mod integrations;
 mod layout;
 mod owned;
 mod people;
+mod query;
 mod security;
 mod settings;
 
@@ -123,6 +125,10 @@ pub fn router(state: AppState) -> Router {
             extract::settings_are_for_managers,
         ))
         .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error_page::with_layout,
+        ))
         .layer(session_layer)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -17,6 +17,7 @@ use crate::{
     directory::{Email, Group, Person, Source},
     web::{
         AppError, AppState, CurrentUser, Manager, form::FormData, layout::Layout, owned::Ownership,
+        query::Query,
     },
 };
 
@@ -98,7 +99,8 @@ pub(super) async fn list(
     let (qs, dep) = (q.q.unwrap_or_default(), q.department.unwrap_or_default());
     Ok(ListPage {
         layout: Layout::new(&user, "people", "People"),
-        prev_link: (page > 1).then(|| page_link(&qs, &dep, &group, &status, page - 1)),
+        // Past the end, "previous" is the last page.
+        prev_link: (page > 1).then(|| page_link(&qs, &dep, &group, &status, (page - 1).min(pages))),
         next_link: (page < pages).then(|| page_link(&qs, &dep, &group, &status, page + 1)),
         people: rows,
         total,

@@ -10,7 +10,7 @@ use axum::{
 
 use crate::{
     db::companies::{self, Company, CompanySettings},
-    web::{AppError, AppState, Manager, form::FormData, layout::Layout},
+    web::{AppError, AppState, Manager, form::FormData, layout::Layout, query::Query},
 };
 
 #[derive(Template, WebTemplate)]
@@ -53,7 +53,7 @@ pub struct SavedQuery {
 pub(super) async fn company_form(
     State(state): State<AppState>,
     Manager(user): Manager,
-    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+    Query(q): Query<SavedQuery>,
 ) -> Result<CompanyPage, AppError> {
     let c = companies::get(&state.db, user.company_id())
         .await?

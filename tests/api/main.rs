@@ -5,9 +5,11 @@ mod helpers;
 
 mod auth;
 mod browser;
+mod browser_pages;
 mod cli;
 mod crash;
 mod directory;
+mod error_pages;
 mod integrations;
 mod scoping;
 mod security;

@@ -2,11 +2,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 
 use crate::{
     db::sync_runs,
-    web::{AppError, AppState, Manager, layout::Layout},
+    web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
 use super::{

@@ -3,16 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    extract::{Query, State},
-    response::Redirect,
-};
+use axum::{extract::State, response::Redirect};
 
 use crate::{
     db::{Db, integrations, sync_runs},
     hris::Provider,
     sync::run::{Request, Trigger},
-    web::{AppError, AppState, Manager, layout::Layout},
+    web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
 use super::{schedule::CompanyClock, view::RunView};

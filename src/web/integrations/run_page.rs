@@ -4,14 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     response::Redirect,
 };
 
 use crate::{
     db::sync_runs::{self, Note},
     sync::run::{Request, Trigger},
-    web::{AppError, AppState, Manager, layout::Layout},
+    web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
 use super::{
