@@ -1,5 +1,7 @@
 //! The command line: every subcommand is a small function over the library.
 
+mod mail;
+
 use std::{
     io::{BufRead, IsTerminal},
     sync::Arc,
@@ -55,6 +57,9 @@ pub enum Command {
     /// Manage logins.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read the outbox: mail waiting to be sent or sent (links included).
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// Connect a company to Personio or kiwiHR (the secret or token is read from standard input).
     Connect {
         #[arg(long)]
@@ -201,6 +206,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tx.commit().await?;
             println!("Created company {name} ({slug}), id {id}.");
             Ok(())
+        }
+        Command::Mail(command) => {
+            let db = open(&config).await?;
+            mail::run(&config, &db, command).await
         }
         Command::Company(CompanyCommand::List) => {
             let db = open(&config).await?;
@@ -551,7 +560,16 @@ async fn serve(
     with_worker: bool,
     demo: Option<crate::demo::DemoInfo>,
 ) -> anyhow::Result<()> {
+    config.mail.check()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mailer = with_worker.then(|| {
+        tokio::spawn(crate::mail::sender::run(
+            db.clone(),
+            config.mail.clone(),
+            config.bind,
+            stop_rx.clone(),
+        ))
+    });
     let worker = if with_worker {
         let ctx = sync_context(&config, &db)?;
         let settings = worker::WorkerSettings::from_env();
@@ -565,6 +583,7 @@ async fn serve(
         None
     };
     if with_web {
+        let config_has_smtp = config.mail.smtp_url.is_some();
         let ctx = sync_context(&config, &db)?;
         let server = web::Server::bind(AppState::new(db.clone(), config, ctx)).await?;
         let url = format!("http://{}", server.local_addr());
@@ -582,6 +601,13 @@ async fn serve(
             for line in &d.hris {
                 println!("  {line}");
             }
+            if config_has_smtp {
+                println!("  Mail is sent through ROSTER_SMTP_URL.\n");
+            } else {
+                println!(
+                    "  No ROSTER_SMTP_URL: mail (invitations, password resets, sync alerts) stays in the outbox;\n  read it and open its links with `roster mail list` and `roster mail show ID`.\n"
+                );
+            }
             println!(
                 "Stop it with Ctrl-C. Data lives in the data folder; running `demo` again reuses it.\n"
             );
@@ -596,6 +622,9 @@ async fn serve(
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
         w.await??;
+    }
+    if let Some(m) = mailer {
+        m.await??;
     }
     db.close().await;
     Ok(())

@@ -84,6 +84,9 @@ pub struct Config {
     /// still validated and stored; every kiwiHR call goes here instead.
     #[arg(long, env = "ROSTER_KIWIHR_ENDPOINT", global = true)]
     pub kiwihr_endpoint: Option<url::Url>,
+
+    #[command(flatten)]
+    pub mail: crate::mail::MailConfig,
 }
 
 impl Config {
@@ -129,6 +132,7 @@ impl Config {
             secret_key: None,
             personio_base_url: None,
             kiwihr_endpoint: None,
+            mail: crate::mail::MailConfig::default(),
         }
     }
 }
@@ -154,6 +158,7 @@ impl fmt::Debug for Config {
                 "kiwihr_endpoint",
                 &self.kiwihr_endpoint.as_ref().map(|u| u.as_str()),
             )
+            .field("mail", &self.mail)
             .finish()
     }
 }

@@ -18,6 +18,7 @@ pub mod fake;
 pub mod hris;
 pub mod integrations;
 pub mod jobs;
+pub mod mail;
 pub mod session_store;
 pub mod sync;
 pub mod web;

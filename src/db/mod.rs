@@ -12,6 +12,7 @@ pub mod groups;
 pub mod integrations;
 pub mod jobs;
 pub mod login_attempts;
+pub mod outbox;
 pub mod people;
 pub mod sync_runs;
 

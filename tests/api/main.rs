@@ -2,6 +2,7 @@
 //! database and talks HTTP to it. `backends!` runs each scenario on SQLite and on PostgreSQL.
 
 mod helpers;
+mod smtp_server;
 
 mod auth;
 mod browser;
@@ -11,6 +12,7 @@ mod crash;
 mod directory;
 mod error_pages;
 mod integrations;
+mod mail;
 mod scoping;
 mod security;
 mod sync;
