@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod login_attempts;
 pub mod outbox;
 pub mod people;
+pub mod run_people;
 pub mod sync_runs;
 
 use std::{str::FromStr, time::Duration};

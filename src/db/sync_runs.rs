@@ -203,12 +203,6 @@ pub async fn insert_changes(tx: &mut Tx, run_id: i64, rows: &[Change]) -> sqlx::
     Ok(())
 }
 
-pub async fn changes(db: &Db, run_id: i64, limit: i64, offset: i64) -> sqlx::Result<Vec<Change>> {
-    on_db!(db, p => sqlx::query_as(
-        "select person_id, person_name, field, before, after from sync_changes where run_id = $1 order by id limit $2 offset $3")
-        .bind(run_id).bind(limit).bind(offset).fetch_all(p).await)
-}
-
 pub async fn change_count(db: &Db, run_id: i64) -> sqlx::Result<i64> {
     on_db!(db, p => sqlx::query_scalar("select count(*) from sync_changes where run_id = $1")
         .bind(run_id).fetch_one(p).await)

@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .route("/integrations/history", get(integrations::history))
         .route("/integrations/history/{id}", get(integrations::run_page))
         .route(
+            "/integrations/history/{id}/changes.csv",
+            get(integrations::run_csv),
+        )
+        .route(
             "/integrations/history/{id}/apply",
             post(integrations::apply_anyway),
         )

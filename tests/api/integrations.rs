@@ -6,6 +6,7 @@ mod connect;
 mod history;
 mod owned;
 mod panel;
+mod run_people;
 mod secrets;
 
 use std::time::Duration;

@@ -4,9 +4,12 @@
 mod chart;
 mod connect;
 mod disconnect;
+mod grouping;
 mod history;
+mod labels;
 mod panel;
 mod preview;
+mod run_csv;
 mod run_page;
 mod schedule;
 mod view;
@@ -16,6 +19,7 @@ pub(super) use disconnect::{disconnect_confirm, disconnect_form};
 pub(super) use history::history;
 pub(super) use panel::{index, status, sync_now};
 pub(super) use preview::preview;
+pub(super) use run_csv::run_csv;
 pub(super) use run_page::{apply_anyway, discard, run_page};
 
 use crate::{

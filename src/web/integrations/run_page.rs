@@ -1,5 +1,6 @@
-//! One run: its per-person changes, warnings, errors and the people not in the HRIS; for a
-//! paused run, who it would deactivate, with "Apply anyway" and "Discard".
+//! One run: its changes grouped by person (filtered, searched, 50 people a page), warnings,
+//! errors and the people not in the HRIS; for a paused run, who it would deactivate, with
+//! "Apply anyway" and "Discard".
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,21 +10,26 @@ use axum::{
 };
 
 use crate::{
-    db::sync_runs::{self, Note},
+    db::{
+        run_people::{self, Unlinked},
+        sync_runs::{self, Note},
+    },
+    hris::Provider,
     sync::run::{Request, Trigger},
     web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
 use super::{
+    grouping::{self, Filter, FilterChoice, PersonGroup},
     schedule::CompanyClock,
-    view::{ChangeRow, RunView},
+    view::RunView,
 };
-
-const CHANGES_PER_PAGE: i64 = 200;
 
 #[derive(serde::Deserialize)]
 pub struct RunQuery {
-    page: Option<i64>,
+    page: Option<usize>,
+    filter: Option<String>,
+    q: Option<String>,
     notice: Option<String>,
 }
 
@@ -34,16 +40,38 @@ pub struct RunPage {
     notice: Option<&'static str>,
     run: RunView,
     approved_from: Option<i64>,
-    changes: Vec<ChangeRow>,
-    change_total: i64,
-    page: i64,
-    pages: i64,
+    people: Vec<PersonGroup>,
+    /// People the run changed or warned about, before filtering.
+    people_total: usize,
+    matching: usize,
+    filter: &'static str,
+    choices: Vec<FilterChoice>,
+    q: String,
+    page: usize,
+    pages: usize,
     run_warnings: Vec<Note>,
-    warnings: Vec<Note>,
     errors: Vec<Note>,
-    not_in_hris: Vec<Note>,
+    not_in_hris: Vec<Unlinked>,
     would_deactivate: Vec<Note>,
     paused: bool,
+}
+
+impl RunPage {
+    /// This page's address with another filter or page, keeping the search.
+    fn link(&self, filter: &str, page: usize) -> String {
+        let mut url = format!(
+            "/settings/integrations/history/{}?filter={filter}",
+            self.run.id
+        );
+        if !self.q.is_empty() {
+            url.push_str("&q=");
+            url.extend(url::form_urlencoded::byte_serialize(self.q.as_bytes()));
+        }
+        if page > 1 {
+            url.push_str(&format!("&page={page}"));
+        }
+        url
+    }
 }
 
 fn of_kind(notes: &[Note], kind: &str) -> Vec<Note> {
@@ -61,19 +89,16 @@ pub async fn run_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let clock = CompanyClock::new(&company.time_zone);
-    let change_total = sync_runs::change_count(&state.db, id).await?;
-    let pages = ((change_total + CHANGES_PER_PAGE - 1) / CHANGES_PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let changes = sync_runs::changes(
-        &state.db,
-        id,
-        CHANGES_PER_PAGE,
-        (page - 1) * CHANGES_PER_PAGE,
-    )
-    .await?
-    .into_iter()
-    .map(ChangeRow::of)
-    .collect();
+    let provider = Provider::parse(&run.provider).unwrap_or(Provider::Personio);
+    let filter = Filter::parse(q.filter.as_deref().unwrap_or(""));
+    let search = q.q.unwrap_or_default().trim().to_string();
+    let summaries = run_people::summaries(&state.db, id).await?;
+    let people_total = summaries.len();
+    let selection = grouping::select(summaries, filter, &search, q.page.unwrap_or(1));
+    let keys: Vec<_> = selection.page.iter().map(|s| s.key.clone()).collect();
+    let changes = run_people::changes_of(&state.db, id, &keys).await?;
+    let person_warnings = run_people::warnings_of(&state.db, id, &keys).await?;
+    let people = grouping::groups(&selection.page, &changes, &person_warnings, provider);
     let notes = sync_runs::notes(&state.db, id).await?;
     let view = RunView::of(&run, &clock);
     Ok(RunPage {
@@ -91,14 +116,17 @@ pub async fn run_page(
         paused: view.outcome == "paused",
         run: view,
         approved_from: run.approved_from,
-        changes,
-        change_total,
-        page,
-        pages,
+        people,
+        people_total,
+        matching: selection.matching,
+        filter: filter.as_str(),
+        choices: selection.choices,
+        q: search,
+        page: selection.page_number,
+        pages: selection.pages,
         run_warnings: of_kind(&notes, "run_warning"),
-        warnings: of_kind(&notes, "warning"),
         errors: of_kind(&notes, "error"),
-        not_in_hris: of_kind(&notes, "not_in_hris"),
+        not_in_hris: run_people::not_in_hris(&state.db, id).await?,
         would_deactivate: of_kind(&notes, "would_deactivate"),
     })
 }

@@ -133,58 +133,25 @@ fn headline(outcome: &str, message: Option<&str>) -> Option<String> {
     }
 }
 
+/// "340 ms" under a second (most syncs of a small company), "1.2 s", "2 min 5 s".
 pub fn duration(ms: i64) -> String {
     let secs = ms / 1000;
-    if secs < 60 {
+    if ms < 1000 {
+        format!("{} ms", ms.max(0))
+    } else if secs < 60 {
         format!("{}.{} s", secs, (ms % 1000) / 100)
     } else {
         format!("{} min {} s", secs / 60, secs % 60)
     }
 }
 
-/// One changed field of one person, for the run and preview pages.
+/// One changed field of one person, for the preview page.
 pub struct ChangeRow {
     pub person_id: Option<i64>,
     pub person_name: String,
     pub field: &'static str,
     pub before: String,
     pub after: String,
-}
-
-/// The label of a `sync_changes.field` name ("first_name" → "first name").
-pub fn field_label(name: &str) -> &'static str {
-    use crate::sync::PersonField as F;
-    [
-        F::Email,
-        F::FirstName,
-        F::LastName,
-        F::Position,
-        F::Department,
-        F::Gender,
-        F::BirthDate,
-        F::EmployeeNumber,
-        F::FirstHiredOn,
-        F::Manager,
-        F::Active,
-        F::Link,
-        F::Groups,
-    ]
-    .into_iter()
-    .find(|f| f.as_str() == name)
-    .map(|f| f.label())
-    .unwrap_or("other")
-}
-
-impl ChangeRow {
-    pub fn of(c: crate::db::sync_runs::Change) -> ChangeRow {
-        ChangeRow {
-            person_id: c.person_id,
-            person_name: c.person_name,
-            field: field_label(&c.field),
-            before: c.before.unwrap_or_default(),
-            after: c.after.unwrap_or_default(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -206,6 +173,9 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
+        assert_eq!(duration(0), "0 ms");
+        assert_eq!(duration(87), "87 ms");
+        assert_eq!(duration(999), "999 ms");
         assert_eq!(duration(1234), "1.2 s");
         assert_eq!(duration(125_000), "2 min 5 s");
     }
