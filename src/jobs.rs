@@ -108,6 +108,30 @@ impl Jobs {
         tx.commit().await?;
         Ok(true)
     }
+
+    /// Queues a sync unless one of the company's is already waiting to start (due now) or
+    /// running: a double-clicked "Sync now" makes one run. The check and the push happen in one
+    /// transaction that serializes them per company (SQLite's write lock; a PostgreSQL advisory
+    /// lock on the company). True when this call queued it.
+    pub async fn enqueue_unless_waiting(&self, req: Request) -> anyhow::Result<bool> {
+        let mut tx = self.db.begin().await?;
+        if let Tx::Postgres(t) = &mut tx {
+            sqlx::query("select pg_advisory_xact_lock($1, $2)")
+                .bind(SYNC_NOW_LOCK)
+                .bind(i32::try_from(req.company_id)?)
+                .execute(&mut **t)
+                .await?;
+        }
+        let running: i64 = crate::on_tx!(&mut tx, c => sqlx::query_scalar(
+            "select count(*) from sync_runs where company_id = $1 and state = 'running'")
+            .bind(req.company_id).fetch_one(c).await)?;
+        if running > 0 || waiting_in(&mut tx, req.company_id).await? {
+            return Ok(false);
+        }
+        push_in(&mut tx, &SyncJob::new(&req), None).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }
 
 /// Pushes `job` onto the queue inside `tx` (nothing is queued if `tx` rolls back).
@@ -134,6 +158,39 @@ pub async fn push_in(tx: &mut Tx, job: &SyncJob, delay: Option<Duration>) -> any
         }
     }
     Ok(())
+}
+
+/// The advisory-lock class of "queue a sync for this company" (PostgreSQL).
+const SYNC_NOW_LOCK: i32 = 15;
+
+/// Whether a sync of the company is in the queue and due (waiting for a worker, or taken by one
+/// that has not started the run yet). Retries due later do not count: "Sync now" runs before them.
+async fn waiting_in(tx: &mut Tx, company_id: i64) -> anyhow::Result<bool> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
+    let jobs: Vec<Vec<u8>> = match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_scalar(
+                "select job from Jobs where job_type = $1 and status in ('Pending', 'Queued') and run_at <= $2",
+            )
+            .bind(QUEUE)
+            .bind(now)
+            .fetch_all(&mut **t)
+            .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_scalar(
+                "select job from apalis.jobs where job_type = $1 and status in ('Pending', 'Queued') \
+                 and run_at <= to_timestamp($2)",
+            )
+            .bind(QUEUE)
+            .bind(now as f64)
+            .fetch_all(&mut **t)
+            .await?
+        }
+    };
+    Ok(jobs.iter().any(|j| {
+        serde_json::from_slice::<SyncJob>(j).is_ok_and(|job| job.company_id == company_id)
+    }))
 }
 
 /// A job in the queue as the database has it.

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/roster.css", get(static_css))
         .route("/static/live.js", get(static_js))
+        .route("/static/busy.js", get(static_busy_js))
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -163,6 +164,19 @@ async fn static_js() -> impl axum::response::IntoResponse {
             (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/live.js"),
+    )
+}
+
+async fn static_busy_js() -> impl axum::response::IntoResponse {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/busy.js"),
     )
 }
 

@@ -10,6 +10,7 @@ mod browser_pages;
 mod cli;
 mod crash;
 mod directory;
+mod double_sync;
 mod error_pages;
 mod integrations;
 mod mail;

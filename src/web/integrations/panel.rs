@@ -33,6 +33,8 @@ pub struct Connection {
 /// The live part of the panel: a running (or queued) sync, else the last one.
 pub struct Status {
     pub live_url: String,
+    /// The notice about the sync just asked for, while it is under way.
+    pub notice: Option<Notice>,
     /// True while the page should keep asking (running or queued).
     pub polling: bool,
     pub queued: bool,
@@ -84,16 +86,42 @@ pub fn queued_url(notice: &str, after: i64) -> String {
     format!("/settings/integrations?notice={notice}&after={after}&at={at}")
 }
 
-fn notice_text(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "connected" => "Connected. The first sync has started.",
-        "started" => "Sync started.",
-        "already" => "A sync is already running. Wait for it to finish, then try again.",
-        "disconnected" => {
-            "Disconnected. The stored credentials were deleted; people stay as they are."
-        }
-        "not_connected" => "Nothing is connected, so there is nothing to sync.",
+/// A one-time message on the panel, coloured by what it reports.
+#[derive(Clone, Copy)]
+pub struct Notice {
+    pub text: &'static str,
+    /// The CSS class: "success" (green), "info" (blue: work under way), "warning" (amber).
+    pub kind: &'static str,
+    /// About the sync just asked for: shown with the live status while that sync is queued or
+    /// running, and gone (replaced by its outcome) when it ends.
+    about_sync: bool,
+}
+
+fn notice(key: &str) -> Option<Notice> {
+    let (text, kind, about_sync) = match key {
+        "connected" => ("Connected. The first sync has started.", "success", true),
+        "started" => ("Sync started.", "info", true),
+        "already" => (
+            "A sync is already running or waiting to start, so Roster did not start another. Its progress is below.",
+            "info",
+            true,
+        ),
+        "disconnected" => (
+            "Disconnected. The stored credentials were deleted; people stay as they are.",
+            "success",
+            false,
+        ),
+        "not_connected" => (
+            "Nothing is connected, so there is nothing to sync.",
+            "warning",
+            false,
+        ),
         _ => return None,
+    };
+    Some(Notice {
+        text,
+        kind,
+        about_sync,
     })
 }
 
@@ -109,13 +137,23 @@ pub async fn load_status(
     let newest = recent.first().map(|r| r.id).unwrap_or(0);
     let last = recent.iter().find(|r| r.state != "running");
     let queued = running.is_none() && after.is_some_and(|a| newest <= a);
-    let live_url = match (after, q.at) {
-        (Some(a), Some(at)) => format!("/settings/integrations/status?after={a}&at={at}"),
+    let sync_notice = q
+        .notice
+        .as_deref()
+        .and_then(notice)
+        .filter(|n| n.about_sync);
+    let live_url = match (after, q.at, &q.notice) {
+        (Some(a), Some(at), Some(n)) if sync_notice.is_some() => {
+            format!("/settings/integrations/status?after={a}&at={at}&notice={n}")
+        }
+        (Some(a), Some(at), _) => format!("/settings/integrations/status?after={a}&at={at}"),
         _ => "/settings/integrations/status".to_string(),
     };
+    let polling = running.is_some() || queued;
     Ok(Status {
         live_url,
-        polling: running.is_some() || queued,
+        notice: sync_notice.filter(|_| polling),
+        polling,
         queued,
         running: running.as_ref().map(|r| RunView::of(r, clock)),
         last: last.map(|r| RunView::of(r, clock)),
@@ -135,7 +173,8 @@ pub async fn newest_run_id(db: &Db, company_id: i64) -> Result<i64, AppError> {
 #[template(path = "settings/integrations/index.html")]
 pub struct IndexPage {
     layout: Layout,
-    notice: Option<&'static str>,
+    /// A notice not about a sync (those live in the status).
+    notice: Option<Notice>,
     warnings: Vec<String>,
     panels: Vec<ProviderPanel>,
     connection: Option<Connection>,
@@ -175,7 +214,11 @@ pub async fn index(
     });
     Ok(IndexPage {
         layout: Layout::new(&user, "settings", "Integrations"),
-        notice: q.notice.as_deref().and_then(notice_text),
+        notice: q
+            .notice
+            .as_deref()
+            .and_then(notice)
+            .filter(|n| !n.about_sync),
         warnings: user
             .session
             .remove::<Vec<String>>(CONNECT_WARNINGS)
@@ -207,7 +250,8 @@ pub async fn status(
     })
 }
 
-/// "Sync now": enqueues a manual run, unless one is already running.
+/// "Sync now": enqueues a manual run, unless one is already queued or running (a double click
+/// makes one run; the panel says the sync is under way).
 pub async fn sync_now(
     State(state): State<AppState>,
     Manager(user): Manager,
@@ -216,18 +260,21 @@ pub async fn sync_now(
     if integrations::get(&state.db, company_id).await?.is_none() {
         return Ok(Redirect::to("/settings/integrations?notice=not_connected"));
     }
-    if sync_runs::running(&state.db, company_id).await?.is_some() {
-        return Ok(Redirect::to("/settings/integrations?notice=already"));
-    }
-    let after = newest_run_id(&state.db, company_id).await?;
-    state
+    let newest = newest_run_id(&state.db, company_id).await?;
+    let queued = state
         .jobs
-        .enqueue(Request {
+        .enqueue_unless_waiting(Request {
             company_id,
             trigger: Trigger::Manual,
             started_by: Some(user.person.id),
             approve: None,
         })
         .await?;
-    Ok(Redirect::to(&queued_url("started", after)))
+    if queued {
+        return Ok(Redirect::to(&queued_url("started", newest)));
+    }
+    // The panel follows the sync under way: the running one, else the one waiting to start.
+    let running = sync_runs::running(&state.db, company_id).await?;
+    let after = running.map(|r| r.id - 1).unwrap_or(newest);
+    Ok(Redirect::to(&queued_url("already", after)))
 }

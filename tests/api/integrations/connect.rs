@@ -41,9 +41,16 @@ backends_with_fakes! {
         let panel = m.get(res.location.as_deref().unwrap()).await;
         assert!(panel.text("#panel-personio .state").starts_with("Connected since"), "{}", panel.text("#panel-personio"));
         assert!(panel.text("#panel-personio .hint").contains("Client ID ends with …1234"));
-        assert!(panel.text(".notice").contains("The first sync has started"));
+        // The notice about the first sync lives with the live status while the sync is under way.
+        if panel.body.contains("data-running=\"true\"") {
+            assert!(panel.text("#sync-status .sync-notice").contains("The first sync has started"));
+        }
 
         let run = wait_for_runs(&app, 1).await;
+        // Once the sync ended, its outcome replaces the notice.
+        let panel = m.get(res.location.as_deref().unwrap()).await;
+        assert!(panel.texts(".sync-notice").is_empty(), "{}", panel.text(".sync-notice"));
+        assert_eq!(panel.text("#sync-status .outcome"), "Succeeded");
         assert_eq!(run.trigger_kind, "connect");
         assert_eq!(run.outcome.as_deref(), Some("succeeded"), "{:?}", run.message);
         assert_eq!(run.started_by.as_deref(), Some("Maria Manager"));

@@ -27,6 +27,7 @@ backends_with_fakes! {
         assert_eq!(res.status, 303);
         let page = m.get(res.location.as_deref().unwrap()).await;
         assert!(page.text(".notice").contains("A sync is already running"), "{}", page.text(".notice"));
+        assert!(page.text("#sync-status .notice.info").contains("did not start another"));
         assert_eq!(sync_runs::count(&app.db, app.company_id).await.unwrap(), 2, "no run was added");
         assert!(page.text("#sync-status .running").contains("Working out the changes"));
         assert!(page.body.contains("data-running=\"true\""));
