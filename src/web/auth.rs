@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::{ConnectInfo, State},
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use tower_sessions::Session;
@@ -14,7 +14,11 @@ use tower_sessions::Session;
 use crate::{
     auth::{self, LoginOutcome},
     web::{
-        AppError, AppState, csrf, extract::start_session, form::FormData, layout::Layout,
+        AppError, AppState, csrf,
+        extract::start_session,
+        form::FormData,
+        layout::Layout,
+        next::{self, safe_next},
         query::Query,
     },
 };
@@ -33,32 +37,59 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths: never send someone to another site after login.
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_string()
-    } else {
-        "/people".to_string()
+/// The login page, with the anonymous form token and, for a first visit, its cookie. No
+/// session row is written for an anonymous visitor.
+async fn login_page(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: String,
+    next: String,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (csrf, set_cookie) = csrf::form_token(session, headers, state.config.tls).await?;
+    let page = LoginPage {
+        layout: Layout::anonymous(csrf, "Log in"),
+        email,
+        next,
+        error,
+    };
+    let mut res = (status, page).into_response();
+    if let Some(cookie) = set_cookie {
+        res.headers_mut().append(header::SET_COOKIE, cookie);
     }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+    }
+    Ok(res)
 }
 
 pub(super) async fn login_form(
+    State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<NextQuery>,
-) -> Result<LoginPage, AppError> {
-    let csrf = csrf::token(&session).await?;
-    Ok(LoginPage {
-        layout: Layout::anonymous(csrf, "Log in"),
-        email: String::new(),
-        next: safe_next(q.next.as_deref().unwrap_or("/people")),
-        error: None,
-    })
+) -> Result<Response, AppError> {
+    let next = safe_next(q.next.as_deref().unwrap_or(next::DEFAULT));
+    login_page(
+        &state,
+        &session,
+        &headers,
+        StatusCode::OK,
+        String::new(),
+        next,
+        None,
+    )
+    .await
 }
 
 pub(super) async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
+    headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
     let email = form.get("email").to_string();
@@ -73,7 +104,7 @@ pub(super) async fn login(
     .await?;
     let (status, error) = match outcome {
         LoginOutcome::LoggedIn { person_id } => {
-            start_session(&session, person_id).await?;
+            start_session(&session, person_id, &state.config).await?;
             return Ok(Redirect::to(&next).into_response());
         }
         LoginOutcome::Rejected => (
@@ -89,19 +120,16 @@ pub(super) async fn login(
             "Roster is busy checking other logins. Try again in a few seconds.",
         ),
     };
-    let csrf = csrf::token(&session).await?;
-    let page = LoginPage {
-        layout: Layout::anonymous(csrf, "Log in"),
+    login_page(
+        &state,
+        &session,
+        &headers,
+        status,
         email,
         next,
-        error: Some(error.into()),
-    };
-    let mut res = (status, page).into_response();
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
-    }
-    Ok(res)
+        Some(error.into()),
+    )
+    .await
 }
 
 pub(super) async fn logout(session: Session) -> Result<Redirect, AppError> {

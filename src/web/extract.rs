@@ -13,10 +13,8 @@ use crate::{
     db::people::{self, SessionPerson},
     directory::Role,
     session_store::PERSON_KEY,
-    web::{AppError, AppState, csrf},
+    web::{AppError, AppState, csrf, expiry},
 };
-
-const LOGIN_AT_KEY: &str = "login_at";
 
 /// The logged-in person. Loaded from the database on every request, so a deactivated person or a
 /// removed login ends the session at once.
@@ -41,16 +39,16 @@ impl CurrentUser {
 #[derive(Clone)]
 pub struct Manager(pub CurrentUser);
 
-/// Starts a logged-in session for `person_id`: a new session id (no fixation), a new CSRF token.
-pub async fn start_session(session: &Session, person_id: i64) -> Result<(), AppError> {
+/// Starts a logged-in session for `person_id`: a new session id (no fixation), a new CSRF token,
+/// the login time and the session's first end.
+pub async fn start_session(
+    session: &Session,
+    person_id: i64,
+    config: &crate::config::Config,
+) -> Result<(), AppError> {
     session.cycle_id().await?;
     session.insert(PERSON_KEY, person_id).await?;
-    session
-        .insert(
-            LOGIN_AT_KEY,
-            time::OffsetDateTime::now_utc().unix_timestamp(),
-        )
-        .await?;
+    expiry::start(session, config).await?;
     csrf::rotate(session).await?;
     Ok(())
 }
@@ -88,7 +86,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some(person_id) = session.get::<i64>(PERSON_KEY).await? else {
             return Err(login_required(parts));
         };
-        let login_at = session.get::<i64>(LOGIN_AT_KEY).await?.unwrap_or(0);
+        let login_at = session.get::<i64>(expiry::LOGIN_AT_KEY).await?.unwrap_or(0);
         let age = time::OffsetDateTime::now_utc().unix_timestamp() - login_at;
         if age < 0 || age as u64 >= state.config.session_max().as_secs() {
             session.flush().await?;
@@ -102,6 +100,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             session.flush().await?;
             return Err(login_required(parts));
         };
+        expiry::touch(&session, login_at, &state.config).await?;
         let csrf = csrf::token(&session).await?;
         let user = CurrentUser {
             person,

@@ -5,12 +5,14 @@ mod auth;
 mod csrf;
 mod error;
 mod error_page;
+mod expiry;
 mod extract;
 mod form;
 mod groups;
 mod health;
 mod integrations;
 mod layout;
+mod next;
 mod owned;
 mod people;
 mod query;
@@ -129,7 +131,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             extract::settings_are_for_managers,
         ))
-        .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error_page::with_layout,

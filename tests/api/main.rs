@@ -16,6 +16,7 @@ mod integrations;
 mod mail;
 mod scoping;
 mod security;
+mod sessions;
 mod sync;
 mod sync_kiwihr;
 mod throttle;
