@@ -19,8 +19,6 @@ pub struct DemoInfo {
     pub manager_email: &'static str,
     pub employee_email: &'static str,
     pub password: &'static str,
-    /// What to type into Connect for each fake HRIS.
-    pub hris: Vec<String>,
 }
 
 /// The fake HRIS servers the demo runs on loopback; they stop when dropped.
@@ -30,11 +28,11 @@ pub struct DemoFakes {
 }
 
 /// Starts fake Personio and kiwiHR on loopback and points the configuration at them, so the
-/// whole Connect → sync flow works with no HRIS account and no internet.
+/// whole Connect → sync flow works with no HRIS account and no internet. Also returns what to
+/// type into Connect for each fake.
 pub async fn start_fakes(
     config: &mut crate::config::Config,
-    info: &mut DemoInfo,
-) -> anyhow::Result<DemoFakes> {
+) -> anyhow::Result<(DemoFakes, Vec<String>)> {
     let personio = crate::fake::personio::FakePersonio::builder()
         .people(60)
         .seed(1)
@@ -49,7 +47,7 @@ pub async fn start_fakes(
         .await?;
     config.personio_base_url = Some(url::Url::parse(personio.base_url())?);
     config.kiwihr_endpoint = Some(url::Url::parse(&kiwihr.endpoint_url())?);
-    info.hris = vec![
+    let hris = vec![
         format!(
             "Fake Personio: client ID {}  client secret {}",
             personio.client_id(),
@@ -62,10 +60,13 @@ pub async fn start_fakes(
         "(Settings › Integrations › Connect; the fakes run on loopback and stop with Roster.)"
             .to_string(),
     ];
-    Ok(DemoFakes {
-        _personio: personio,
-        _kiwihr: kiwihr,
-    })
+    Ok((
+        DemoFakes {
+            _personio: personio,
+            _kiwihr: kiwihr,
+        },
+        hris,
+    ))
 }
 
 /// (first, last, job, department, manager index, groups, gender)
@@ -474,7 +475,6 @@ pub async fn seed(db: &Db) -> anyhow::Result<DemoInfo> {
         manager_email: MANAGER_EMAIL,
         employee_email: EMPLOYEE_EMAIL,
         password: PASSWORD,
-        hris: vec![],
     };
     if companies::find_by_slug(db, SLUG).await?.is_some() {
         return Ok(info);

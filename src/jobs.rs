@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     db::{Db, Tx},
-    sync::run::{Request, SyncContext, Trigger},
+    sync::run::{Request, Trigger},
 };
 
 /// The one queue every sync job goes through (fixed: apalis' default is the Rust type name).
@@ -63,10 +63,6 @@ impl Jobs {
     /// [`Jobs::enqueue`] hands a sync to the `roster worker` processes sharing the database (the
     /// apalis queue), not to a task of this process; the many-companies benchmark relies on it.
     pub const IN_WORKER_PROCESSES: bool = true;
-
-    pub fn new(ctx: SyncContext) -> Jobs {
-        Jobs::for_db(ctx.db)
-    }
 
     pub fn for_db(db: Db) -> Jobs {
         Jobs { db }

@@ -2,10 +2,12 @@
 //!
 //! The shape, from the outside in:
 //! - [`cli`] parses the command line; every subcommand is a small function over the library.
+//! - [`app`] is the composition root: [`app::App::build`] wires a process from its configuration.
 //! - [`web`] serves the pages (one route table, guards as extractors), [`worker`] runs background jobs.
 //! - [`hris`] turns provider JSON into our own [`hris::Snapshot`].
 //! - [`directory`] holds the people/groups domain types, [`db`] the queries on SQLite or PostgreSQL.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -135,7 +135,7 @@ async fn with_workers(
         );
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let jobs = Jobs::new(ctx.clone());
+    let jobs = Jobs::for_db(ctx.db.clone());
     let start = Instant::now();
     for id in ids {
         jobs.enqueue(request(*id)).await?;

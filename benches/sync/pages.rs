@@ -4,12 +4,7 @@
 
 use std::{process::Command, sync::Arc, time::Duration};
 
-use roster::{
-    config::Config,
-    crypto::SecretBox,
-    directory::Role,
-    web::{AppState, Server},
-};
+use roster::{config::Config, crypto::SecretBox, directory::Role};
 
 use crate::{
     scenarios::unpaced,
@@ -165,7 +160,7 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
         providers: unpaced("http://127.0.0.1:9", None)?,
         secrets: Arc::new(SecretBox::from_bytes(SECRET_KEY)),
     };
-    let server = Server::bind(AppState::new(bdb.db.clone(), config, ctx)).await?;
+    let server = roster::app::App::assemble(config, ctx).bind().await?;
     let base = format!("http://{}", server.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = tokio::spawn(server.run(async {

@@ -37,7 +37,7 @@ use crate::{
 pub use error::AppError;
 pub use extract::{CurrentUser, Manager};
 
-/// What every handler can reach.
+/// What every handler can reach ([`crate::app::App::state`] makes it).
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -48,18 +48,6 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The bound on concurrent password checks (argon2) for logins.
     pub password_checks: crate::auth::PasswordChecks,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config, sync: SyncContext) -> AppState {
-        AppState {
-            jobs: Jobs::new(sync.clone()),
-            password_checks: config.password_checks(),
-            db,
-            config: Arc::new(config),
-            sync,
-        }
-    }
 }
 
 /// The one route table. Reading it tells which routes need a login (handlers taking

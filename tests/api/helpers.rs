@@ -5,10 +5,10 @@
 use std::sync::{Arc, OnceLock};
 
 use roster::{
+    app::App,
     config::Config,
     db::{Db, companies},
     directory::Role,
-    web::{AppState, Server},
 };
 use sqlx::Connection;
 
@@ -102,6 +102,15 @@ impl Drop for DropDatabase {
 
 /// A fresh, migrated database on `backend`, and the data folder it lives in.
 pub async fn fresh_db(backend: Backend) -> (Db, tempfile::TempDir, Option<String>) {
+    let (dir, url) = fresh_database(backend).await;
+    let config = Config::for_data_dir(dir.path().to_path_buf(), url.clone());
+    let db = Db::connect(&config.database()).await.unwrap();
+    db.migrate().await.unwrap();
+    (db, dir, url)
+}
+
+/// A data folder, and on PostgreSQL the URL of a new empty database (SQLite lives in the folder).
+pub async fn fresh_database(backend: Backend) -> (tempfile::TempDir, Option<String>) {
     let dir = tempfile::tempdir().unwrap();
     let url = match backend {
         Backend::Sqlite => None,
@@ -123,10 +132,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, tempfile::TempDir, Option<String
             Some(u.to_string())
         }
     };
-    let config = Config::for_data_dir(dir.path().to_path_buf(), url.clone());
-    let db = Db::connect(&config.database()).await.unwrap();
-    db.migrate().await.unwrap();
-    (db, dir, url)
+    (dir, url)
 }
 
 pub struct TestApp {
@@ -137,8 +143,8 @@ pub struct TestApp {
     pub company_id: i64,
     pub manager_email: String,
     pub employee_email: String,
-    /// The sync context the app's handlers use (providers, credential key).
-    pub ctx: roster::sync::run::SyncContext,
+    /// The composition root the server runs on (as `roster serve` builds it).
+    pub app: App,
     /// A worker running this app's queued syncs, when started (as `roster serve` does).
     worker: Option<tokio::sync::watch::Sender<bool>>,
     _dir: tempfile::TempDir,
@@ -152,7 +158,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
-        let (db, dir, url) = fresh_db(backend).await;
+        let (dir, url) = fresh_database(backend).await;
         let pg = url.as_deref().map(|u| {
             DropDatabase(
                 url::Url::parse(u)
@@ -164,6 +170,17 @@ impl TestApp {
         });
         let mut config = Config::for_data_dir(dir.path().to_path_buf(), url);
         configure(&mut config);
+        let providers = roster::hris::providers::Providers::for_tests(
+            config.personio_base_url.clone(),
+            config.kiwihr_endpoint.clone(),
+            None,
+        );
+        let app = App::build(config)
+            .await
+            .unwrap()
+            .with_providers(providers)
+            .with_secrets(roster::crypto::SecretBox::from_bytes([42; 32]));
+        let db = app.db.clone();
         let company_id = create_company(&db, "acme", "Acme").await;
         let manager_email = "maria.manager@acme.test".to_string();
         let employee_email = "eddie.employee@acme.test".to_string();
@@ -185,23 +202,12 @@ impl TestApp {
             "Employee",
         )
         .await;
-        let ctx = roster::sync::run::SyncContext {
-            db: db.clone(),
-            providers: roster::hris::providers::Providers::for_tests(
-                config.personio_base_url.clone(),
-                config.kiwihr_endpoint.clone(),
-                None,
-            ),
-            secrets: Arc::new(roster::crypto::SecretBox::from_bytes([42; 32])),
-        };
-        let server = Server::bind(AppState::new(db.clone(), config, ctx.clone()))
-            .await
-            .unwrap();
+        let server = app.bind().await.unwrap();
         let addr = server.local_addr();
         tokio::spawn(server.run(std::future::pending()));
         TestApp {
             addr,
-            ctx,
+            app,
             worker: None,
             db,
             backend,
@@ -217,11 +223,7 @@ impl TestApp {
     /// point at fakes: a worker must never reach a real HRIS from a test.
     pub fn start_worker(&mut self) {
         let (stop, rx) = tokio::sync::watch::channel(false);
-        tokio::spawn(roster::worker::run(
-            self.ctx.clone(),
-            worker_settings_for_tests(),
-            rx,
-        ));
+        self.app.spawn_worker(worker_settings_for_tests(), rx);
         self.worker = Some(stop);
     }
 

@@ -10,6 +10,7 @@ use std::{
 
 use chrono::{TimeZone, Utc};
 use roster::{
+    app::App,
     config::Config,
     db::{Db, people, sync_runs},
     fake::personio::FakePersonio,
@@ -196,7 +197,8 @@ impl Drop for InProc {
 
 fn start_worker(ctx: &SyncContext) -> InProc {
     let (stop, rx) = tokio::sync::watch::channel(false);
-    let handle = tokio::spawn(worker::run(ctx.clone(), test_settings(), rx));
+    let config = Config::for_data_dir(std::env::temp_dir(), None);
+    let handle = App::assemble(config, ctx.clone()).spawn_worker(test_settings(), rx);
     InProc {
         stop,
         _handle: handle,

@@ -1,0 +1,156 @@
+//! What the worker does with one queued sync: count the attempt, run it on the one sync path,
+//! and decide about a retry (transient failures, a company busy with another run) or giving up.
+
+use std::time::Duration;
+
+use apalis::prelude::{BoxDynError, Data, WorkerContext};
+
+use crate::{
+    db::{self, integrations, sync_runs},
+    jobs::{Jobs, MAX_ATTEMPTS, SyncJob},
+    sync::run::{self, Outcome, StartError, SyncContext},
+};
+
+use super::WorkerSettings;
+
+/// What a job handler needs.
+#[derive(Clone, Debug)]
+pub(super) struct Runner {
+    pub(super) ctx: SyncContext,
+    pub(super) jobs: Jobs,
+    pub(super) settings: WorkerSettings,
+}
+
+pub(super) async fn handle(
+    job: SyncJob,
+    runner: Data<Runner>,
+    _w: WorkerContext,
+) -> Result<(), BoxDynError> {
+    runner.handle(job).await.map_err(|e| {
+        tracing::error!(error = %format!("{e:#}"), "sync job failed");
+        BoxDynError::from(format!("{e:#}"))
+    })
+}
+
+impl Runner {
+    async fn handle(&self, job: SyncJob) -> anyhow::Result<()> {
+        let db = &self.ctx.db;
+        let attempt = db::jobs::bump_attempt(db, &job.job_id, job.company_id).await?;
+        if attempt > MAX_ATTEMPTS {
+            return self.give_up(&job, attempt - 1).await;
+        }
+        match run::run(&self.ctx, &job.request()).await {
+            Ok(report) => {
+                tracing::info!(
+                    run_id = report.run_id,
+                    company = job.company_id,
+                    attempt,
+                    outcome = report.outcome.as_str(),
+                    "sync finished"
+                );
+                if report.outcome == Outcome::Failed && report.transient {
+                    if attempt < MAX_ATTEMPTS {
+                        let wait = self.settings.backoff(attempt);
+                        db::jobs::append_run_message(
+                            db,
+                            report.run_id,
+                            &format!(
+                                "Trying again in {} (attempt {attempt} of {MAX_ATTEMPTS}).",
+                                words(wait)
+                            ),
+                        )
+                        .await?;
+                        self.jobs.push(&job, Some(wait)).await?;
+                    } else {
+                        db::jobs::append_run_message(
+                            db,
+                            report.run_id,
+                            &format!("Gave up after {MAX_ATTEMPTS} attempts."),
+                        )
+                        .await?;
+                    }
+                }
+                Ok(())
+            }
+            Err(StartError::AlreadyRunning) => {
+                // Not a start: another run holds the company's lock (a live one, or a dead one
+                // not yet stale). Try again a little later.
+                db::jobs::unbump_attempt(db, &job.job_id).await?;
+                tracing::info!(
+                    company = job.company_id,
+                    "a sync is already running for this company; this one waits"
+                );
+                self.jobs.push(&job, Some(self.settings.busy_retry)).await
+            }
+            Err(StartError::NotConnected) => {
+                tracing::info!(
+                    company = job.company_id,
+                    "sync dropped: the company is no longer connected"
+                );
+                Ok(())
+            }
+            Err(StartError::Approval(reason)) => {
+                tracing::info!(company = job.company_id, %reason, "approval not applied");
+                Ok(())
+            }
+            Err(StartError::Internal(e)) => {
+                tracing::error!(company = job.company_id, attempt, error = %format!("{e:#}"), "sync could not start");
+                if attempt < MAX_ATTEMPTS {
+                    self.jobs
+                        .push(&job, Some(self.settings.backoff(attempt)))
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The job used every attempt (runs whose worker died count): record why, and stop.
+    async fn give_up(&self, job: &SyncJob, started: i64) -> anyhow::Result<()> {
+        let db = &self.ctx.db;
+        sync_runs::abandon_stale(db, job.company_id, run::stale_after()).await?;
+        let Some(integration) = integrations::get(db, job.company_id).await? else {
+            return Ok(());
+        };
+        let Some(run_id) = sync_runs::start(
+            db,
+            job.company_id,
+            integration.provider.as_str(),
+            job.trigger.as_str(),
+            job.started_by,
+            job.approve,
+        )
+        .await?
+        else {
+            db::jobs::unbump_attempt(db, &job.job_id).await?;
+            return self.jobs.push(job, Some(self.settings.busy_retry)).await;
+        };
+        let message = format!(
+            "Not started again: this sync was already started {started} times without finishing \
+             (its worker stopped each time). Nothing was changed. Start a new sync once the cause is fixed."
+        );
+        tracing::warn!(run_id, company = job.company_id, "{message}");
+        let mut tx = db.begin().await?;
+        sync_runs::finish(
+            &mut tx,
+            run_id,
+            "failed",
+            &sync_runs::Tally::default(),
+            Some(&message),
+            None,
+            0,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn words(d: Duration) -> String {
+    let s = d.as_secs();
+    if s < 120 {
+        format!("{s} s")
+    } else {
+        format!("{} min", s / 60)
+    }
+}
