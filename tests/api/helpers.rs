@@ -143,6 +143,8 @@ pub struct TestApp {
     pub company_id: i64,
     pub manager_email: String,
     pub employee_email: String,
+    /// The sync context the app's handlers use (providers, credential key): `app.sync`.
+    pub ctx: roster::sync::run::SyncContext,
     /// The composition root the server runs on (as `roster serve` builds it).
     pub app: App,
     /// A worker running this app's queued syncs, when started (as `roster serve` does).
@@ -207,6 +209,7 @@ impl TestApp {
         tokio::spawn(server.run(std::future::pending()));
         TestApp {
             addr,
+            ctx: app.sync.clone(),
             app,
             worker: None,
             db,
