@@ -7,6 +7,7 @@ mod error;
 mod error_page;
 mod expiry;
 mod extract;
+mod field_errors;
 mod form;
 mod groups;
 mod health;

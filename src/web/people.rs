@@ -21,6 +21,8 @@ use crate::{
     },
 };
 
+use super::field_errors::Errors;
+
 pub const PAGE_SIZE: i64 = 50;
 
 #[derive(serde::Deserialize, Default)]
@@ -248,28 +250,6 @@ impl Values {
 
     pub fn in_group(&self, id: &i64) -> bool {
         self.group_ids.contains(id)
-    }
-}
-
-/// Errors per field, shown next to the field and summed up at the top.
-#[derive(Default)]
-pub struct Errors(Vec<(&'static str, String)>);
-
-impl Errors {
-    pub fn add(&mut self, field: &'static str, msg: impl Into<String>) {
-        self.0.push((field, msg.into()));
-    }
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    pub fn messages(&self) -> Vec<&str> {
-        self.0.iter().map(|(_, m)| m.as_str()).collect()
     }
 }
 

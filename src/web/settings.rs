@@ -10,7 +10,10 @@ use axum::{
 
 use crate::{
     db::companies::{self, Company, CompanySettings},
-    web::{AppError, AppState, Manager, form::FormData, layout::Layout, query::Query},
+    web::{
+        AppError, AppState, Manager, field_errors::Errors, form::FormData, layout::Layout,
+        query::Query,
+    },
 };
 
 #[derive(Template, WebTemplate)]
@@ -41,8 +44,41 @@ pub(super) struct CompanyPage {
     time_zone: String,
     sync_hour: String,
     gender_choices: String,
-    errors: Vec<String>,
+    errors: Errors,
     saved: bool,
+}
+
+impl CompanyPage {
+    fn time_zones(&self) -> &'static [&'static str] {
+        time_zones()
+    }
+}
+
+/// The IANA time zone names a company can choose, by region (no legacy aliases such as
+/// "US/Eastern" or "Etc/GMT+1"), then UTC.
+fn time_zones() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        const REGIONS: [&str; 9] = [
+            "Africa/",
+            "America/",
+            "Antarctica/",
+            "Asia/",
+            "Atlantic/",
+            "Australia/",
+            "Europe/",
+            "Indian/",
+            "Pacific/",
+        ];
+        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter(|n| REGIONS.iter().any(|r| n.starts_with(r)))
+            .collect();
+        names.sort_unstable();
+        names.push("UTC");
+        names
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -64,7 +100,7 @@ pub(super) async fn company_form(
         time_zone: c.time_zone,
         sync_hour: c.sync_hour.to_string(),
         gender_choices: c.gender_choices.join(", "),
-        errors: vec![],
+        errors: Errors::default(),
         saved: q.saved.is_some(),
     })
 }
@@ -74,13 +110,18 @@ pub fn validate_company(
     time_zone: &str,
     sync_hour: &str,
     genders: &str,
-) -> Result<CompanySettings, Vec<String>> {
-    let mut errors = vec![];
+) -> Result<CompanySettings, Errors> {
+    let mut errors = Errors::default();
     if name.trim().is_empty() {
-        errors.push("The company needs a name.".to_string());
+        errors.add("name", "The company needs a name.");
     }
-    if time_zone.parse::<chrono_tz::Tz>().is_err() {
-        errors.push(format!("“{time_zone}” is not a time zone Roster knows; use a name like Europe/Paris or America/New_York."));
+    if time_zone.trim().is_empty() {
+        errors.add(
+            "time_zone",
+            "Choose a time zone, like Europe/Paris or America/New_York.",
+        );
+    } else if time_zone.trim().parse::<chrono_tz::Tz>().is_err() {
+        errors.add("time_zone", format!("“{time_zone}” is not a time zone Roster knows; choose one from the list, like Europe/Paris or America/New_York."));
     }
     let hour = sync_hour
         .trim()
@@ -88,7 +129,10 @@ pub fn validate_company(
         .ok()
         .filter(|h| (0..24).contains(h));
     if hour.is_none() {
-        errors.push("The sync hour must be a whole hour from 0 to 23.".to_string());
+        errors.add(
+            "sync_hour",
+            "The sync hour must be a whole hour from 0 to 23.",
+        );
     }
     let mut choices: Vec<String> = vec![];
     for g in genders
@@ -101,8 +145,9 @@ pub fn validate_company(
         }
     }
     if choices.is_empty() {
-        errors.push(
-            "Give at least one gender choice (for example: female, male, diverse).".to_string(),
+        errors.add(
+            "gender_choices",
+            "Give at least one gender choice (for example: female, male, diverse).",
         );
     }
     if errors.is_empty() {

@@ -12,6 +12,7 @@ mod crash;
 mod directory;
 mod double_sync;
 mod error_pages;
+mod forms;
 mod integrations;
 mod mail;
 mod scoping;

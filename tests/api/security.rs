@@ -68,7 +68,7 @@ backends! {
         let m = app.manager().await;
         let bad = m.post("/settings/company", &[("name", ""), ("time_zone", "Mars/Olympus"), ("sync_hour", "25"), ("gender_choices", " , ")]).await;
         assert_eq!(bad.status, 422);
-        let errors = bad.text(".alert");
+        let errors = bad.text(".field-error");
         for expected in ["needs a name", "not a time zone", "from 0 to 23", "at least one gender"] {
             assert!(errors.contains(expected), "{expected:?} missing in {errors}");
         }

@@ -67,6 +67,14 @@ impl KiwiEndpoint {
         if raw.is_empty() {
             return Err(EndpointError::Empty);
         }
+        // A bare address ("acme.kiwihr.com", as the browser's address bar shows it) gets https://.
+        let with_scheme;
+        let raw = if raw.contains("://") {
+            raw
+        } else {
+            with_scheme = format!("https://{raw}");
+            &with_scheme
+        };
         let url = Url::parse(raw).map_err(|_| EndpointError::NotAUrl)?;
         if url.scheme() != "https" {
             return Err(EndpointError::Scheme(
@@ -207,6 +215,22 @@ mod tests {
             accepted("https://acme.kiwihr.com/"),
             "https://acme.kiwihr.com/api/graphql"
         );
+    }
+
+    #[test]
+    fn a_bare_address_is_completed_with_https_and_the_path() {
+        assert_eq!(
+            accepted("acme.kiwihr.com"),
+            "https://acme.kiwihr.com/api/graphql"
+        );
+        assert_eq!(
+            accepted(" Acme.kiwihr.com/api/graphql "),
+            "https://acme.kiwihr.com/api/graphql"
+        );
+        assert!(matches!(
+            refused("acme.example.com"),
+            EndpointError::Host(_)
+        ));
     }
 
     #[test]

@@ -9,17 +9,16 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
+use super::kept_secret;
 use crate::{
     db::integrations,
-    hris::{
-        Provider,
-        kiwihr::{EXPECTED_SHAPE, KiwiEndpoint},
-        providers::Credentials,
-        secret::Secret,
-    },
+    hris::{FetchError, Provider, kiwihr::KiwiEndpoint, providers::Credentials, secret::Secret},
     integrations::{self as connecting, ConnectError},
     sync::run::{Request, Trigger},
-    web::{AppError, AppState, CurrentUser, Manager, form::FormData, layout::Layout},
+    web::{
+        AppError, AppState, CurrentUser, Manager, field_errors::Errors, form::FormData,
+        layout::Layout,
+    },
 };
 
 #[derive(Template, WebTemplate)]
@@ -30,12 +29,13 @@ pub struct ConnectPage {
     name: &'static str,
     /// Why Connect is unavailable (another HRIS is connected): no form then.
     unavailable: Option<String>,
-    errors: Vec<String>,
+    errors: Errors,
+    /// A secret from the last try is kept (encrypted, in the session): the field may stay empty.
+    kept_secret: bool,
     /// Personio's client ID, as typed (not a secret).
     client_id: String,
     /// kiwiHR's URL, as typed.
     url: String,
-    url_shape: &'static str,
 }
 
 fn page(user: &CurrentUser, provider: Provider) -> ConnectPage {
@@ -44,10 +44,10 @@ fn page(user: &CurrentUser, provider: Provider) -> ConnectPage {
         key: provider.as_str(),
         name: provider.label(),
         unavailable: None,
-        errors: vec![],
+        errors: Errors::default(),
+        kept_secret: false,
         client_id: String::new(),
         url: String::new(),
-        url_shape: EXPECTED_SHAPE,
     }
 }
 
@@ -80,38 +80,61 @@ pub async fn connect_form(
         p.unavailable = Some(already(existing.provider));
         return Ok((StatusCode::CONFLICT, p).into_response());
     }
+    p.kept_secret = kept_secret::is_kept(&user.session, provider).await?;
     Ok(p.into_response())
 }
 
-/// The credentials as typed, or what is wrong with them.
-fn read(provider: Provider, form: &FormData, errors: &mut Vec<String>) -> Option<Credentials> {
+/// The secret field of each provider's form.
+fn secret_field(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Personio => "client_secret",
+        Provider::Kiwihr => "api_token",
+    }
+}
+
+/// The credentials as typed (the secret: typed, else the one kept from the last try), or what
+/// is wrong with them, per field.
+fn read(
+    provider: Provider,
+    form: &FormData,
+    secret: Option<Secret>,
+    errors: &mut Errors,
+) -> Option<Credentials> {
     match provider {
         Provider::Personio => {
-            let (id, secret) = (form.get("client_id"), form.get("client_secret"));
+            let id = form.get("client_id");
             if id.is_empty() {
-                errors.push("Enter the Client ID from Personio's API credentials.".into());
+                errors.add(
+                    "client_id",
+                    "Enter the Client ID from Personio's API credentials.",
+                );
             }
-            if secret.is_empty() {
-                errors.push("Enter the Client secret from Personio's API credentials.".into());
+            if secret.is_none() {
+                errors.add(
+                    "client_secret",
+                    "Enter the Client secret from Personio's API credentials.",
+                );
             }
-            (!id.is_empty() && !secret.is_empty()).then(|| Credentials::Personio {
-                client_id: id.to_string(),
-                client_secret: Secret::new(secret),
-            })
+            match secret {
+                Some(client_secret) if !id.is_empty() => Some(Credentials::Personio {
+                    client_id: id.to_string(),
+                    client_secret,
+                }),
+                _ => None,
+            }
         }
         Provider::Kiwihr => {
-            let token = form.get("api_token");
-            if token.is_empty() {
-                errors.push("Enter the API token from kiwiHR (Settings › API keys).".into());
+            if secret.is_none() {
+                errors.add(
+                    "api_token",
+                    "Enter the API token from kiwiHR (Settings › API keys).",
+                );
             }
             let endpoint = KiwiEndpoint::parse(form.get("url"))
-                .map_err(|e| errors.push(e.to_string()))
+                .map_err(|e| errors.add("url", e.to_string()))
                 .ok();
-            match endpoint {
-                Some(endpoint) if !token.is_empty() => Some(Credentials::Kiwihr {
-                    api_key: Secret::new(token),
-                    endpoint,
-                }),
+            match (endpoint, secret) {
+                (Some(endpoint), Some(api_key)) => Some(Credentials::Kiwihr { api_key, endpoint }),
                 _ => None,
             }
         }
@@ -129,12 +152,30 @@ pub async fn connect_save(
     let mut p = page(&user, provider);
     p.client_id = form.get("client_id").to_string();
     p.url = form.get("url").to_string();
-    let Some(creds) = read(provider, &form, &mut p.errors) else {
+    let secrets = &state.sync.secrets;
+    let typed = Some(form.get(secret_field(provider)))
+        .filter(|s| !s.is_empty())
+        .map(Secret::new);
+    let secret = match typed {
+        Some(s) => Some(s),
+        None => kept_secret::take(&user.session, secrets, &user, provider).await?,
+    };
+    let Some(creds) = read(provider, &form, secret.clone(), &mut p.errors) else {
+        // Only other fields were wrong: keep the secret for the next try.
+        if let Some(s) = &secret {
+            kept_secret::keep(&user.session, secrets, &user, provider, s).await?;
+            p.kept_secret = true;
+        }
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     };
+    if let Credentials::Kiwihr { endpoint, .. } = &creds {
+        // What was checked: "acme.kiwihr.com" shows as the completed address.
+        p.url = endpoint.to_string();
+    }
     let after = super::panel::newest_run_id(&state.db, company_id).await?;
     match connecting::connect(&state.sync, company_id, &creds, Some(user.person.id)).await {
         Ok(verified) => {
+            kept_secret::forget(&user.session).await?;
             // Shown once on the panel (attributes the provider will not share, …).
             if !verified.warnings.is_empty() {
                 user.session
@@ -143,11 +184,28 @@ pub async fn connect_save(
             }
         }
         Err(ConnectError::Provider(e)) => {
-            p.errors.push(format!(
-                "{}. Check the credentials in {} and try again. Nothing was stored.",
-                capitalized(&e.to_string()),
-                provider.label()
-            ));
+            let rejected = matches!(e, FetchError::CredentialsRejected { .. });
+            if rejected {
+                kept_secret::forget(&user.session).await?;
+            } else if let Some(s) = &secret {
+                // The secret was not the problem (the HRIS could not be reached, …).
+                kept_secret::keep(&user.session, secrets, &user, provider, s).await?;
+                p.kept_secret = true;
+            }
+            // kiwiHR's token is the whole credential; Personio's is an ID and a secret.
+            let field = if rejected && provider == Provider::Kiwihr {
+                "api_token"
+            } else {
+                ""
+            };
+            p.errors.add(
+                field,
+                format!(
+                    "{}. Check the credentials in {} and try again. Nothing was stored.",
+                    capitalized(&e.to_string()),
+                    provider.label()
+                ),
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
         Err(ConnectError::AlreadyConnected(existing)) => {

@@ -6,6 +6,7 @@ mod connect;
 mod disconnect;
 mod grouping;
 mod history;
+mod kept_secret;
 mod labels;
 mod panel;
 mod preview;

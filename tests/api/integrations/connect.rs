@@ -87,7 +87,7 @@ backends_with_fakes! {
         ] {
             let res = connect_kiwihr(&m, url).await;
             assert_eq!(res.status, 422, "{url}");
-            assert!(res.text(".alert").contains(EXPECTED_SHAPE), "{url}: {}", res.text(".alert"));
+            assert!(res.text("#f-url-error").contains(EXPECTED_SHAPE), "{url}: {}", res.text(".field-error"));
             assert!(!res.body.contains(KIWI_TOKEN), "the token is not echoed back");
         }
         assert!(integrations::get(&app.db, app.company_id).await.unwrap().is_none());
@@ -117,7 +117,7 @@ backends_with_fakes! {
             &[("api_token", "wrong-token-qq77"), ("url", "https://acme.kiwihr.com/api/graphql")],
         ).await;
         assert_eq!(res.status, 422);
-        let alert = res.text(".alert");
+        let alert = res.text(".alert, .field-error");
         assert!(alert.contains("kiwiHR rejected the"), "{alert}");
         assert!(!res.body.contains("wrong-token-qq77"), "the token is not echoed back");
         assert!(res.body.contains("https://acme.kiwihr.com/api/graphql"), "the URL is kept");
