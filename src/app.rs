@@ -16,7 +16,7 @@ use crate::{
     jobs::Jobs,
     sync::run::SyncContext,
     web::{self, AppState},
-    worker::{self, WorkerSettings},
+    worker::{self, WorkerHealth, WorkerSettings},
 };
 
 /// One process's parts. Cheap to clone: every field is a handle.
@@ -26,10 +26,12 @@ pub struct App {
     pub db: Db,
     /// The sync path's context (providers, credential key), shared by the web and the worker.
     pub sync: SyncContext,
-    /// Where every sync is queued.
+    /// Where every sync is queued; queueing wakes this process's worker.
     pub jobs: Jobs,
     /// The bound on concurrent password checks (argon2), one per process.
     pub password_checks: PasswordChecks,
+    /// What this process's worker says about itself (read by `/readyz`).
+    pub worker_health: Arc<WorkerHealth>,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             password_checks: config.password_checks(),
             config: Arc::new(config),
             jobs: Jobs::for_db(sync.db.clone()),
+            worker_health: Arc::default(),
             db: sync.db.clone(),
             sync,
         }
@@ -82,6 +85,7 @@ impl App {
             sync: self.sync.clone(),
             jobs: self.jobs.clone(),
             password_checks: self.password_checks.clone(),
+            worker_health: self.worker_health.clone(),
         }
     }
 
@@ -99,9 +103,11 @@ impl App {
         tokio::spawn(worker::run(self.clone(), settings, stop))
     }
 
-    /// Runs the parts of `roles` until `shutdown` resolves: the web server on an already bound
-    /// `server` (so the caller can print its address first), and/or the worker. On shutdown the
-    /// worker gets its grace time to finish a running sync, then the pool is closed.
+    /// Runs the web server on an already bound `server` (so the caller can print its address
+    /// first) and/or the worker, until `shutdown` resolves or the worker gives up (its database
+    /// stayed unusable for `give_up_after`: the error is returned, so the process exits
+    /// non-zero). On shutdown the worker gets its grace time to finish a running sync, then the
+    /// pool is closed.
     pub async fn run(
         self,
         server: Option<web::Server>,
@@ -118,12 +124,28 @@ impl App {
                 stop_rx.clone(),
             ))
         });
-        let worker = worker.map(|settings| self.spawn_worker(settings, stop_rx));
+        let (gave_up, gave_up_rx) = tokio::sync::oneshot::channel::<()>();
+        let worker = worker.map(|settings| {
+            let app = self.clone();
+            tokio::spawn(async move {
+                let result = worker::run(app, settings, stop_rx).await;
+                if result.is_err() {
+                    let _ = gave_up.send(());
+                }
+                result
+            })
+        });
         if worker.is_none() && matches!(self.db, Db::Sqlite(_)) {
             tracing::warn!(
                 "web only on SQLite: queued syncs wait until `roster worker` runs on this database (`roster serve` runs both)"
             );
         }
+        let shutdown = async move {
+            tokio::select! {
+                _ = shutdown => {}
+                Ok(()) = gave_up_rx => {}
+            }
+        };
         match server {
             Some(server) => server.run(shutdown).await?,
             None => {

@@ -5,10 +5,14 @@
 //! database as everything else, so a job is pushed in the caller's own transaction: the morning
 //! schedule claims its `scheduled_syncs` row and queues the job atomically.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 use apalis::prelude::TaskBuilder;
 use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
 
 use crate::{
     db::{Db, Tx},
@@ -57,6 +61,27 @@ impl SyncJob {
 #[derive(Clone, Debug)]
 pub struct Jobs {
     db: Db,
+    wake: Wake,
+}
+
+/// Wakes this process's job poller when a job is queued here, so "Sync now" starts at once
+/// instead of at the poller's next tick. A wake-up that arrives while the poller is busy is kept
+/// (one permit) and makes it look again.
+#[derive(Clone, Debug, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+
+    pub(crate) fn notify_handle(&self) -> Arc<Notify> {
+        self.0.clone()
+    }
+
+    pub(crate) fn from_handle(notify: Arc<Notify>) -> Wake {
+        Wake(notify)
+    }
 }
 
 impl Jobs {
@@ -64,8 +89,16 @@ impl Jobs {
     /// apalis queue), not to a task of this process; the many-companies benchmark relies on it.
     pub const IN_WORKER_PROCESSES: bool = true;
 
+    /// The queue in `db`; jobs queued through it wake the worker that shares its [`Wake`].
     pub fn for_db(db: Db) -> Jobs {
-        Jobs { db }
+        Jobs {
+            db,
+            wake: Wake::default(),
+        }
+    }
+
+    pub fn wake(&self) -> &Wake {
+        &self.wake
     }
 
     /// Queues a sync. Returns at once; the run's progress and outcome are in `sync_runs`.
@@ -78,6 +111,9 @@ impl Jobs {
         let mut tx = self.db.begin().await?;
         push_in(&mut tx, job, delay).await?;
         tx.commit().await?;
+        if delay.is_none() {
+            self.wake.notify();
+        }
         Ok(())
     }
 
@@ -102,6 +138,7 @@ impl Jobs {
         });
         push_in(&mut tx, &job, None).await?;
         tx.commit().await?;
+        self.wake.notify();
         Ok(true)
     }
 

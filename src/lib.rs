@@ -21,6 +21,7 @@ pub mod hris;
 pub mod integrations;
 pub mod jobs;
 pub mod mail;
+pub mod readiness;
 pub mod session_store;
 pub mod sync;
 pub mod web;

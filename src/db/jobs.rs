@@ -102,3 +102,18 @@ pub async fn prune(db: &Db, keep: time::Duration) -> sqlx::Result<u64> {
     };
     Ok(n)
 }
+
+/// How long the oldest job that is due and not yet taken has been waiting, in seconds (`None`
+/// when no job waits). For `/readyz`.
+pub async fn oldest_due_wait_secs(db: &Db) -> sqlx::Result<Option<i64>> {
+    match db {
+        Db::Sqlite(p) => sqlx::query_scalar(
+            "select cast(strftime('%s', 'now') as integer) - min(run_at) from Jobs \
+             where job_type = $1 and status = 'Pending' and run_at <= cast(strftime('%s', 'now') as integer)")
+            .bind(crate::jobs::QUEUE).fetch_one(p).await,
+        Db::Postgres(p) => sqlx::query_scalar(
+            "select extract(epoch from now() - min(run_at))::bigint from apalis.jobs \
+             where job_type = $1 and status = 'Pending' and run_at <= now()")
+            .bind(crate::jobs::QUEUE).fetch_one(p).await,
+    }
+}

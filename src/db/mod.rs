@@ -8,12 +8,14 @@
 
 pub mod audit;
 pub mod companies;
+pub mod fault;
 pub mod groups;
 pub mod integrations;
 pub mod jobs;
 pub mod login_attempts;
 pub mod outbox;
 pub mod people;
+pub mod readiness;
 pub mod run_people;
 pub mod sync_runs;
 

@@ -1,4 +1,5 @@
-//! Probes for operators: `/healthz` (the process answers) and `/readyz` (the database answers).
+//! Probes for operators: `/healthz` (the process answers: liveness) and `/readyz` (it can do its
+//! work: see [`crate::readiness`]); a 503 from `/readyz` carries the reason as its body.
 
 use axum::{extract::State, http::StatusCode};
 
@@ -8,12 +9,12 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, String) {
+    match crate::readiness::check(&state.db, &state.worker_health).await {
+        Ok(()) => (StatusCode::OK, "ready".into()),
+        Err(reason) => {
+            tracing::warn!(%reason, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, reason)
         }
     }
 }

@@ -49,6 +49,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The bound on concurrent password checks (argon2) for logins.
     pub password_checks: crate::auth::PasswordChecks,
+    /// The worker of this process, when it runs one (for `/readyz`).
+    pub worker_health: Arc<crate::worker::WorkerHealth>,
 }
 
 /// The one route table. Reading it tells which routes need a login (handlers taking

@@ -1,29 +1,37 @@
 //! The background worker: runs queued syncs (apalis), queues each company's morning sync, and
 //! does housekeeping (expired sessions, old login attempts).
 //!
-//! - **Jobs**: one apalis worker per process on the [`QUEUE`] queue. On SQLite it polls (there is
-//!   no cross-process wake-up); on PostgreSQL it wakes on LISTEN/NOTIFY and looks for delayed
-//!   retries on a slow interval. Every process has its own worker name, so when one dies its
-//!   claimed jobs are re-queued by the others once its apalis heartbeat is
-//!   `heartbeat × 2` old.
+//! - **Jobs**: one apalis worker per process on the `sync` queue. It looks at the queue on a tick
+//!   and at once when this process queues a job; on PostgreSQL also on LISTEN/NOTIFY, for jobs
+//!   other processes queue. Every process (and every restart of its poller) has its own worker
+//!   name, so when one dies its claimed jobs are re-queued by the others once its apalis
+//!   heartbeat is `heartbeat × 2` old.
+//! - **Self-healing**: a poller whose database fails is started again with a capped backoff until
+//!   the database answers; one that stops polling is detected by its own heartbeat and rebuilt.
+//!   The worker gives up (the process exits non-zero) only after
+//!   [`WorkerSettings::give_up_after`]. [`WorkerHealth`] tells `/readyz` how it is doing.
 //! - **Attempts**: counted in `sync_job_attempts` before each start (orphan re-runs included),
-//!   capped at [`MAX_ATTEMPTS`]. Transient failures are re-queued with exponential backoff;
+//!   capped at [`crate::jobs::MAX_ATTEMPTS`]. Transient failures are re-queued with exponential backoff;
 //!   permanent ones are not.
 //! - **Schedule**: every tick, each connected company that [`is_due`] gets one sync per local day,
-//!   the database deciding which process queues it ([`Jobs::enqueue_scheduled`]).
+//!   the database deciding which process queues it ([`crate::jobs::Jobs::enqueue_scheduled`]).
 //! - **Shutdown**: on stop, no new job is taken; a running sync gets [`WorkerSettings::grace`] to
 //!   finish (apply is one transaction, so one cut short changes nothing and is re-run later).
 
+mod health;
 mod housekeeping;
 mod poller;
 mod runner;
 mod scheduler;
 mod settings;
+mod supervisor;
+mod wake;
 
 use tokio::sync::watch;
 
 use crate::app::App;
 
+pub use health::WorkerHealth;
 pub use scheduler::{is_due, local_date, schedule_tick};
 pub use settings::WorkerSettings;
 
@@ -43,7 +51,7 @@ pub async fn run(
             stop.clone(),
         ))
     });
-    let result = poller::run_jobs(app, settings, stop).await;
+    let result = supervisor::supervise(app, settings, stop).await;
     housekeeping.abort();
     if let Some(s) = scheduler {
         s.abort();

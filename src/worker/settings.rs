@@ -26,8 +26,15 @@ pub struct WorkerSettings {
     /// Scheduler tick (`ROSTER_SCHEDULE_EVERY_SECS`, default 60).
     pub schedule_every: Duration,
     /// How long a running sync may take to finish after SIGTERM (`ROSTER_SHUTDOWN_GRACE_SECS`,
-    /// default 30).
+    /// default 30), or after the job poller lost its database.
     pub grace: Duration,
+    /// How long the job poller may stay down (its database unreachable or not writable) before
+    /// the worker gives up and the process exits non-zero (`ROSTER_WORKER_GIVE_UP_SECS`, default
+    /// 600). Until then it keeps starting again by itself.
+    pub give_up_after: Duration,
+    /// `/readyz` of a process running a worker answers 503 when a due sync has waited longer
+    /// than this for a worker (`ROSTER_READY_MAX_QUEUE_WAIT_SECS`, default 900).
+    pub max_queue_wait: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -42,6 +49,8 @@ impl Default for WorkerSettings {
             schedule: true,
             schedule_every: Duration::from_secs(60),
             grace: Duration::from_secs(30),
+            give_up_after: Duration::from_secs(600),
+            max_queue_wait: Duration::from_secs(900),
         }
     }
 }
@@ -69,6 +78,10 @@ impl WorkerSettings {
             schedule_every: num("ROSTER_SCHEDULE_EVERY_SECS")
                 .map_or(d.schedule_every, |s| Duration::from_secs(s.max(1))),
             grace: num("ROSTER_SHUTDOWN_GRACE_SECS").map_or(d.grace, Duration::from_secs),
+            give_up_after: num("ROSTER_WORKER_GIVE_UP_SECS")
+                .map_or(d.give_up_after, |s| Duration::from_secs(s.max(1))),
+            max_queue_wait: num("ROSTER_READY_MAX_QUEUE_WAIT_SECS")
+                .map_or(d.max_queue_wait, |s| Duration::from_secs(s.max(1))),
         }
     }
 

@@ -433,6 +433,8 @@ pub fn worker_settings_for_tests() -> roster::worker::WorkerSettings {
         schedule: false,
         schedule_every: std::time::Duration::from_secs(3600),
         grace: std::time::Duration::from_secs(5),
+        give_up_after: std::time::Duration::from_secs(600),
+        max_queue_wait: std::time::Duration::from_secs(900),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod smtp_server;
+mod tcp_proxy;
 
 mod auth;
 mod browser;
@@ -12,6 +13,7 @@ mod crash;
 mod directory;
 mod double_sync;
 mod error_pages;
+mod faults_postgres;
 mod forms;
 mod integrations;
 mod mail;

@@ -1,0 +1,6 @@
+-- One row that /readyz rewrites to prove the database takes writes (a read-only file or a full
+-- disk answers reads but not writes).
+create table readiness_probe (
+    id integer primary key check (id = 1),
+    checked_at text not null
+);
