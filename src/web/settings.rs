@@ -9,7 +9,10 @@ use axum::{
 };
 
 use crate::{
-    db::companies::{self, Company, CompanySettings},
+    db::{
+        audit,
+        companies::{self, Company, CompanySettings},
+    },
     web::{
         AppError, AppState, Manager, field_errors::Errors, form::FormData, layout::Layout,
         query::Query,
@@ -175,7 +178,14 @@ pub(super) async fn company_save(
     );
     match validate_company(name, tz, hour, genders) {
         Ok(s) => {
+            let before = companies::get(&state.db, user.company_id())
+                .await?
+                .ok_or(AppError::NotFound)?;
             companies::update_settings(&state.db, user.company_id(), &s).await?;
+            if let Some(detail) = changed(&before, &s) {
+                let by = Some(user.person.id);
+                audit::record_now(&state.db, user.company_id(), by, "settings", &detail).await?;
+            }
             Ok(Redirect::to("/settings/company?saved=1").into_response())
         }
         Err(errors) => {
@@ -191,4 +201,31 @@ pub(super) async fn company_save(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// What a save changed, for the audit log ("Time zone Europe/Berlin → Europe/Paris; …").
+fn changed(before: &Company, after: &CompanySettings) -> Option<String> {
+    let mut out = Vec::new();
+    let mut diff = |what: &str, old: String, new: String| {
+        if old != new {
+            out.push(format!("{what} {old} → {new}"));
+        }
+    };
+    diff("Name", before.name.clone(), after.name.clone());
+    diff(
+        "Time zone",
+        before.time_zone.clone(),
+        after.time_zone.clone(),
+    );
+    diff(
+        "Sync hour",
+        format!("{}:00", before.sync_hour),
+        format!("{}:00", after.sync_hour),
+    );
+    diff(
+        "Gender choices",
+        before.gender_choices.join(", "),
+        after.gender_choices.join(", "),
+    );
+    (!out.is_empty()).then(|| out.join("; "))
 }

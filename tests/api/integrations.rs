@@ -4,6 +4,7 @@
 mod access;
 mod connect;
 mod history;
+mod history_page;
 mod owned;
 mod panel;
 mod run_people;

@@ -11,6 +11,7 @@ use axum::{
 
 use crate::{
     db::{
+        audit,
         run_people::{self, Unlinked},
         sync_runs::{self, Note},
     },
@@ -152,6 +153,15 @@ pub async fn apply_anyway(
         )));
     }
     let after = super::panel::newest_run_id(&state.db, company_id).await?;
+    // Recorded before the run is queued, so the history lists it before the run it starts.
+    audit::record_now(
+        &state.db,
+        company_id,
+        Some(user.person.id),
+        "apply",
+        &format!("Chose Apply anyway on sync {id}"),
+    )
+    .await?;
     state
         .jobs
         .enqueue(Request {
@@ -175,6 +185,15 @@ pub async fn discard(
         .await?
         .ok_or(AppError::NotFound)?;
     let notice = if sync_runs::discard(&state.db, company_id, id).await? {
+        let detail = format!("Discarded paused sync {id}; nothing from it was applied");
+        audit::record_now(
+            &state.db,
+            company_id,
+            Some(user.person.id),
+            "discard",
+            &detail,
+        )
+        .await?;
         "discarded"
     } else {
         "not_paused"

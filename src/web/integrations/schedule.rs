@@ -23,6 +23,23 @@ impl CompanyClock {
         self.show_chrono(utc)
     }
 
+    /// "2026-03-01 05:00:12 CET": the history's times, to the second, so runs a few seconds
+    /// apart do not look alike.
+    pub fn show_seconds(&self, t: OffsetDateTime) -> String {
+        self.local(t).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+    }
+
+    /// "3 Dec": a day on the history chart's axis.
+    pub fn day(&self, t: OffsetDateTime) -> String {
+        self.local(t).format("%-d %b").to_string()
+    }
+
+    fn local(&self, t: OffsetDateTime) -> DateTime<Tz> {
+        DateTime::<Utc>::from_timestamp(t.unix_timestamp(), 0)
+            .unwrap_or_default()
+            .with_timezone(&self.tz)
+    }
+
     fn show_chrono(&self, t: DateTime<Utc>) -> String {
         t.with_timezone(&self.tz)
             .format("%Y-%m-%d %H:%M %Z")
@@ -62,6 +79,14 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn history_times_have_seconds_in_the_company_zone() {
+        let clock = CompanyClock::new("America/New_York");
+        let t = time::macros::datetime!(2026-07-01 12:05:09 UTC);
+        assert_eq!(clock.show_seconds(t), "2026-07-01 08:05:09 EDT");
+        assert_eq!(clock.day(t), "1 Jul");
     }
 
     #[test]

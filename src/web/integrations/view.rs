@@ -60,7 +60,7 @@ impl RunView {
                 .started_by
                 .clone()
                 .unwrap_or_else(|| "Roster".to_string()),
-            when: clock.show(run.started_at),
+            when: clock.show_seconds(run.started_at),
             duration: duration(duration_ms),
             outcome_label: outcome_label(&outcome),
             headline: headline(&outcome, run.message.as_deref()),
@@ -76,10 +76,6 @@ impl RunView {
             skipped: run.skipped,
             message: run.message.clone(),
         }
-    }
-
-    pub fn is_failure(&self) -> bool {
-        matches!(self.outcome.as_str(), "failed" | "refused")
     }
 
     pub fn changes(&self) -> i64 {

@@ -56,22 +56,22 @@ backends_with_fakes! {
         let newest = *ids.last().unwrap();
         let page = m.get("/settings/integrations/history").await;
         assert_eq!(page.status, 200);
-        assert_eq!(page.texts("table.runs tbody tr").len(), 25);
+        assert_eq!(page.texts("table.runs tbody tr.run").len(), 25);
         assert!(page.text(".pager").contains("Page 1 of 2"));
         let sel = scraper::Selector::parse("table.runs tbody tr a").unwrap();
         let first_link = page.html().select(&sel).next().unwrap().value().attr("href").unwrap().to_string();
         assert_eq!(first_link, format!("/settings/integrations/history/{newest}"));
         assert_eq!(page.texts("table.runs tbody tr td.outcome")[0], "Succeeded");
-        let row = page.text("table.runs tbody tr:last-child");
+        let row = page.texts("table.runs tbody tr.run").pop().unwrap();
         assert!(row.contains("Morning schedule") && row.contains("1.5 s"), "{row}");
-        // The chart: one bar per run (30), the failures marked.
-        assert_eq!(page.html().select(&scraper::Selector::parse("svg rect.bar").unwrap()).count(), 30);
-        assert_eq!(page.html().select(&scraper::Selector::parse("svg rect.failed").unwrap()).count(), 3);
+        // The chart: one column per run (30), the failures marked.
+        assert_eq!(page.html().select(&scraper::Selector::parse("svg a.run-mark").unwrap()).count(), 30);
+        assert_eq!(page.html().select(&scraper::Selector::parse("svg a.mark-failed").unwrap()).count(), 3);
         assert!(!page.body.contains("style="), "no inline style");
 
         let older = m.get("/settings/integrations/history?page=2").await;
-        assert_eq!(older.texts("table.runs tbody tr").len(), 5);
-        let last = older.text("table.runs tbody tr:last-child");
+        assert_eq!(older.texts("table.runs tbody tr.run").len(), 5);
+        let last = older.texts("table.runs tbody tr.run").pop().unwrap();
         assert!(last.contains("First sync after connecting") && last.contains("Maria Manager"), "{last}");
     }
 
