@@ -7,6 +7,7 @@ mod tcp_proxy;
 
 mod auth;
 mod browser;
+mod browser_history;
 mod browser_pages;
 mod cli;
 mod crash;
