@@ -104,7 +104,7 @@ async fn a_manager_filters_a_run_by_person_and_reads_the_history_chart_and_event
         .unwrap();
     assert_eq!(
         texts(&b, "li.person-change .who").await,
-        [leaver_name.clone()]
+        std::slice::from_ref(&leaver_name)
     );
     let details = b
         .find(Locator::Css("li.person-change details"))
