@@ -197,7 +197,14 @@ async fn every_page_fits_a_phone_and_a_laptop_and_passes_axe() {
 
     // Connected and synced, with a group, a long name and a synced person.
     let m = app.manager().await;
-    let res = crate::integrations::connect_personio(&m).await;
+    // Connect's check has a time budget a busy test machine can exceed: a few tries.
+    let mut res = crate::integrations::connect_personio(&m).await;
+    for _ in 0..2 {
+        if res.status == 303 {
+            break;
+        }
+        res = crate::integrations::connect_personio(&m).await;
+    }
     assert_eq!(res.status, 303, "{}", res.text(".alert"));
     let run = first_run(&app).await;
     let group = m.post("/groups", &[("name", "Platform engineering")]).await;
