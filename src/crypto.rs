@@ -67,14 +67,14 @@ impl SecretBox {
         }
         let path = data_dir.join(KEY_FILE);
         if path.exists() {
+            crate::db::private::file(&path)?;
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("could not read {}", path.display()))?;
             return Ok(SecretBox::from_bytes(
                 parse_hex_key(&text).with_context(|| format!("{} is damaged", path.display()))?,
             ));
         }
-        std::fs::create_dir_all(data_dir)
-            .with_context(|| format!("could not create {}", data_dir.display()))?;
+        crate::db::private::folder(data_dir)?;
         let key: [u8; 32] = rand::random();
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod login_attempts;
 pub mod outbox;
 pub mod people;
+pub mod private;
 pub mod readiness;
 pub mod run_people;
 pub mod sync_runs;
@@ -92,12 +93,14 @@ impl Db {
                 .expose()
                 .trim_start_matches("sqlite://")
                 .trim_start_matches("sqlite:");
-            if let Some(dir) = std::path::Path::new(path).parent()
+            let file = std::path::Path::new(path.split('?').next().unwrap_or(path));
+            if let Some(dir) = file.parent()
                 && !dir.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(dir).with_context(|| {
-                    format!("could not create the data folder {}", dir.display())
-                })?;
+                private::folder(dir)?;
+            }
+            if !path.contains(":memory:") && !path.contains("mode=memory") {
+                private::database_files(file)?;
             }
             let opts = SqliteConnectOptions::from_str(url.expose())
                 .with_context(|| format!("invalid SQLite URL {url}"))?

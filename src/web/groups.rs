@@ -11,7 +11,7 @@ use axum::{
 
 use crate::{
     db::{groups, people},
-    directory::Group,
+    directory::{Group, limits},
     web::{AppError, AppState, CurrentUser, Manager, form::FormData, layout::Layout},
 };
 
@@ -118,8 +118,12 @@ async fn save(
     let name = form.get("name").to_string();
     let error = if name.is_empty() {
         Some("A group needs a name.".to_string())
-    } else if name.chars().count() > 100 {
-        Some("A group name can be at most 100 characters.".to_string())
+    } else if !limits::fits(&name, limits::GROUP_NAME) {
+        Some(format!(
+            "A group name can be at most {} characters; this one has {}.",
+            limits::GROUP_NAME,
+            name.chars().count()
+        ))
     } else if groups::name_taken(&state.db, company, &name, id).await? {
         Some(format!(
             "There is already a group named “{name}”. Group names must be unique, so the HRIS sync knows which group a team belongs to."

@@ -14,7 +14,7 @@ use time::{Date, macros::format_description};
 
 use crate::{
     db::{self, companies, groups, people},
-    directory::{Email, Group, Person, Source},
+    directory::{Email, Group, Person, Source, limits},
     web::{
         AppError, AppState, CurrentUser, Manager, form::FormData, layout::Layout, owned::Ownership,
         query::Query,
@@ -24,6 +24,9 @@ use crate::{
 use super::field_errors::Errors;
 
 pub const PAGE_SIZE: i64 = 50;
+/// The highest page number read (2,000,000 people); past it a page number is refused (400)
+/// instead of computing an offset that overflows.
+const MAX_PAGE: i64 = 40_000;
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
@@ -89,6 +92,11 @@ pub(super) async fn list(
         active,
     };
     let page = q.page.unwrap_or(1).max(1);
+    if page > MAX_PAGE {
+        return Err(AppError::BadRequest(format!(
+            "There is no page {page}: the people list has at most {MAX_PAGE} pages. Go back to the first page."
+        )));
+    }
     let (rows, total) = people::list(
         &state.db,
         company,
@@ -218,11 +226,7 @@ impl Values {
             first_hired_on: f.get("first_hired_on").into(),
             manager_id: f.get("manager_id").into(),
             active: f.has("active"),
-            group_ids: f
-                .all("groups")
-                .iter()
-                .filter_map(|g| g.parse().ok())
-                .collect(),
+            group_ids: distinct(f.all("groups").iter().filter_map(|g| g.parse().ok())),
         }
     }
 
@@ -250,6 +254,26 @@ impl Values {
 
     pub fn in_group(&self, id: &i64) -> bool {
         self.group_ids.contains(id)
+    }
+}
+
+/// Each id once, in the order first given (a form may repeat `groups=1&groups=1`).
+fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
+}
+
+/// A form error when `value` is longer than `max` characters (the limits of
+/// [`crate::directory::limits`], shared with the HRIS parsers).
+fn check_length(errors: &mut Errors, field: &'static str, label: &str, value: &str, max: usize) {
+    if !limits::fits(value, max) {
+        errors.add(
+            field,
+            format!(
+                "{label} can be at most {max} characters; this one has {}.",
+                value.chars().count()
+            ),
+        );
     }
 }
 
@@ -285,10 +309,32 @@ fn validate(
     if v.last_name.is_empty() {
         errors.add("last_name", "Last name is required.");
     }
+    for (field, label, value, max) in [
+        ("first_name", "First name", &v.first_name, limits::NAME),
+        ("last_name", "Last name", &v.last_name, limits::NAME),
+        ("position", "Position", &v.position, limits::POSITION),
+        (
+            "department",
+            "Department",
+            &v.department,
+            limits::DEPARTMENT,
+        ),
+        (
+            "employee_number",
+            "Employee number",
+            &v.employee_number,
+            limits::EMPLOYEE_NUMBER,
+        ),
+    ] {
+        check_length(errors, field, label, value, max);
+    }
     if !v.gender.is_empty() && !gender_choices.iter().any(|g| g == &v.gender) {
         errors.add(
             "gender",
-            format!("“{}” is not one of the company's gender choices.", v.gender),
+            format!(
+                "“{}” is not one of the company's gender choices.",
+                limits::truncate(&v.gender, limits::GENDER)
+            ),
         );
     }
     let birth_date = parse_date("birth_date", "Birth date", &v.birth_date, errors);

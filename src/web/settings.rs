@@ -13,6 +13,7 @@ use crate::{
         audit,
         companies::{self, Company, CompanySettings},
     },
+    directory::limits,
     web::{
         AppError, AppState, Manager, field_errors::Errors, form::FormData, layout::Layout,
         query::Query,
@@ -117,6 +118,15 @@ pub fn validate_company(
     let mut errors = Errors::default();
     if name.trim().is_empty() {
         errors.add("name", "The company needs a name.");
+    } else if !limits::fits(name.trim(), limits::COMPANY_NAME) {
+        errors.add(
+            "name",
+            format!(
+                "The company name can be at most {} characters; this one has {}.",
+                limits::COMPANY_NAME,
+                name.trim().chars().count()
+            ),
+        );
     }
     if time_zone.trim().is_empty() {
         errors.add(
@@ -143,6 +153,17 @@ pub fn validate_company(
         .map(|g| g.trim().to_lowercase())
         .filter(|g| !g.is_empty())
     {
+        if !limits::fits(&g, limits::GENDER) {
+            errors.add(
+                "gender_choices",
+                format!(
+                    "A gender choice can be at most {} characters: “{}…”.",
+                    limits::GENDER,
+                    limits::truncate(&g, limits::GENDER)
+                ),
+            );
+            break;
+        }
         if !choices.contains(&g) {
             choices.push(g);
         }
