@@ -5,19 +5,24 @@ use time::{Duration, OffsetDateTime};
 
 use crate::{
     db::{Db, Tx},
+    hris::Provider,
     on_db, on_tx,
+    sync::lifecycle::{FailureKind, Outcome, Stage, State, Trigger},
 };
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// One run as stored, its lifecycle typed (see [`crate::sync::lifecycle`]).
+#[derive(Debug, Clone)]
 pub struct Run {
     pub id: i64,
     pub company_id: i64,
-    pub provider: String,
-    pub trigger_kind: String,
+    pub provider: Provider,
+    pub trigger: Trigger,
+    /// The name of the person who started it (`None`: the schedule, the CLI, or a deleted person).
     pub started_by: Option<String>,
-    pub state: String,
-    pub outcome: Option<String>,
-    pub stage: String,
+    pub state: State,
+    pub stage: Stage,
+    /// Why a failed or refused run did not apply.
+    pub failure: Option<FailureKind>,
     pub pages: i64,
     pub created: i64,
     pub updated: i64,
@@ -32,28 +37,107 @@ pub struct Run {
     pub heartbeat_at: OffsetDateTime,
     pub finished_at: Option<OffsetDateTime>,
     pub duration_ms: Option<i64>,
+    /// When a paused run was applied, discarded or superseded…
+    pub closed_at: Option<OffsetDateTime>,
+    /// …by whom (a person's name)…
+    pub closed_by: Option<String>,
+    /// …and the run that applied or superseded it.
+    pub closed_by_run: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    company_id: i64,
+    provider: String,
+    trigger_kind: String,
+    started_by: Option<String>,
+    state: String,
+    stage: String,
+    failure_kind: Option<String>,
+    pages: i64,
+    created: i64,
+    updated: i64,
+    deactivated: i64,
+    reactivated: i64,
+    unchanged: i64,
+    skipped: i64,
+    message: Option<String>,
+    approval: Option<String>,
+    approved_from: Option<i64>,
+    started_at: OffsetDateTime,
+    heartbeat_at: OffsetDateTime,
+    finished_at: Option<OffsetDateTime>,
+    duration_ms: Option<i64>,
+    closed_at: Option<OffsetDateTime>,
+    closed_by: Option<String>,
+    closed_by_run: Option<i64>,
+}
+
+fn decode<T, E: std::error::Error + Send + Sync + 'static>(r: Result<T, E>) -> sqlx::Result<T> {
+    r.map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+impl TryFrom<Row> for Run {
+    type Error = sqlx::Error;
+    fn try_from(r: Row) -> sqlx::Result<Run> {
+        Ok(Run {
+            id: r.id,
+            company_id: r.company_id,
+            provider: Provider::parse(&r.provider).ok_or_else(|| {
+                sqlx::Error::Decode(format!("unknown provider {:?}", r.provider).into())
+            })?,
+            trigger: decode(Trigger::try_from(r.trigger_kind))?,
+            started_by: r.started_by,
+            state: decode(State::try_from(r.state))?,
+            stage: decode(Stage::try_from(r.stage))?,
+            failure: decode(r.failure_kind.map(FailureKind::try_from).transpose())?,
+            pages: r.pages,
+            created: r.created,
+            updated: r.updated,
+            deactivated: r.deactivated,
+            reactivated: r.reactivated,
+            unchanged: r.unchanged,
+            skipped: r.skipped,
+            message: r.message,
+            approval: r.approval,
+            approved_from: r.approved_from,
+            started_at: r.started_at,
+            heartbeat_at: r.heartbeat_at,
+            finished_at: r.finished_at,
+            duration_ms: r.duration_ms,
+            closed_at: r.closed_at,
+            closed_by: r.closed_by,
+            closed_by_run: r.closed_by_run,
+        })
+    }
+}
+
+fn runs(rows: Vec<Row>) -> sqlx::Result<Vec<Run>> {
+    rows.into_iter().map(Run::try_from).collect()
 }
 
 const RUN: &str = "select r.id, r.company_id, r.provider, r.trigger_kind, \
-    p.first_name || ' ' || p.last_name as started_by, r.state, r.outcome, r.stage, r.pages, r.created, \
-    r.updated, r.deactivated, r.reactivated, r.unchanged, r.skipped, r.message, r.approval, \
-    r.approved_from, r.started_at, r.heartbeat_at, r.finished_at, r.duration_ms \
-    from sync_runs r left join people p on p.id = r.started_by";
+    p.first_name || ' ' || p.last_name as started_by, r.state, r.stage, r.failure_kind, r.pages, \
+    r.created, r.updated, r.deactivated, r.reactivated, r.unchanged, r.skipped, r.message, r.approval, \
+    r.approved_from, r.started_at, r.heartbeat_at, r.finished_at, r.duration_ms, r.closed_at, \
+    c.first_name || ' ' || c.last_name as closed_by, r.closed_by_run \
+    from sync_runs r left join people p on p.id = r.started_by left join people c on c.id = r.closed_by";
 
 /// Starts a run, or returns `Ok(None)` when another run of the company holds the lock.
 pub async fn start(
     db: &Db,
     company_id: i64,
-    provider: &str,
-    trigger: &str,
+    provider: Provider,
+    trigger: Trigger,
     started_by: Option<i64>,
     approved_from: Option<i64>,
 ) -> sqlx::Result<Option<i64>> {
     let now = crate::db::now();
     let res: sqlx::Result<i64> = on_db!(db, p => sqlx::query_scalar(
-        "insert into sync_runs (company_id, provider, trigger_kind, started_by, state, approved_from, started_at, heartbeat_at) \
-         values ($1, $2, $3, $4, 'running', $5, $6, $6) returning id")
-        .bind(company_id).bind(provider).bind(trigger).bind(started_by).bind(approved_from).bind(now)
+        "insert into sync_runs (company_id, provider, trigger_kind, started_by, state, stage, approved_from, started_at, heartbeat_at) \
+         values ($1, $2, $3, $4, 'running', 'starting', $5, $6, $6) returning id")
+        .bind(company_id).bind(provider.as_str()).bind(trigger.as_str()).bind(started_by).bind(approved_from).bind(now)
         .fetch_one(p).await);
     match res {
         Ok(id) => Ok(Some(id)),
@@ -67,16 +151,17 @@ pub async fn start(
 pub async fn abandon_stale(db: &Db, company_id: i64, stale_after: Duration) -> sqlx::Result<u64> {
     let now = crate::db::now();
     on_db!(db, p => sqlx::query(
-        "update sync_runs set state = 'finished', outcome = 'failed', finished_at = $3, \
+        "update sync_runs set state = 'failed', failure_kind = $4, finished_at = $3, \
          message = 'The sync stopped before it finished (its process was stopped or crashed). Nothing from it was applied.' \
          where company_id = $1 and state = 'running' and heartbeat_at < $2")
-        .bind(company_id).bind(now - stale_after).bind(now).execute(p).await.map(|r| r.rows_affected()))
+        .bind(company_id).bind(now - stale_after).bind(now).bind(FailureKind::Internal.as_str())
+        .execute(p).await.map(|r| r.rows_affected()))
 }
 
-/// Records liveness and the current stage ("fetching", "planning", "applying").
-pub async fn heartbeat(db: &Db, run_id: i64, stage: &str) -> sqlx::Result<()> {
+/// Records liveness and the current stage.
+pub async fn heartbeat(db: &Db, run_id: i64, stage: Stage) -> sqlx::Result<()> {
     on_db!(db, p => sqlx::query("update sync_runs set heartbeat_at = $2, stage = $3 where id = $1 and state = 'running'")
-        .bind(run_id).bind(crate::db::now()).bind(stage).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(run_id).bind(crate::db::now()).bind(stage.as_str()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -91,38 +176,99 @@ pub struct Tally {
     pub skipped: i64,
 }
 
-/// Ends a run (in the caller's transaction, so a successful run ends with its changes).
+/// How a running run ends; a failure always has its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Succeeded,
+    Paused,
+    Failed(FailureKind),
+    Refused(FailureKind),
+}
+
+impl End {
+    pub fn outcome(self) -> Outcome {
+        match self {
+            End::Succeeded => Outcome::Succeeded,
+            End::Paused => Outcome::Paused,
+            End::Failed(_) => Outcome::Failed,
+            End::Refused(_) => Outcome::Refused,
+        }
+    }
+
+    pub fn failure(self) -> Option<FailureKind> {
+        match self {
+            End::Failed(k) | End::Refused(k) => Some(k),
+            End::Succeeded | End::Paused => None,
+        }
+    }
+}
+
+/// Ends a running run (in the caller's transaction, so a successful run ends with its changes).
+/// A run that succeeded or paused brings a newer plan: it supersedes the company's older paused
+/// runs. False when the run was no longer running (abandoned as stale meanwhile).
 pub async fn finish(
     tx: &mut Tx,
     run_id: i64,
-    outcome: &str,
+    end: End,
     tally: &Tally,
     message: Option<&str>,
     approval: Option<&str>,
     duration_ms: i64,
-) -> sqlx::Result<()> {
-    on_tx!(tx, c => sqlx::query(
-        "update sync_runs set state = 'finished', outcome = $2, stage = 'done', pages = $3, created = $4, updated = $5, \
-         deactivated = $6, reactivated = $7, unchanged = $8, skipped = $9, message = $10, approval = $11, \
-         finished_at = $12, duration_ms = $13 where id = $1")
-        .bind(run_id).bind(outcome).bind(tally.pages).bind(tally.created).bind(tally.updated)
+) -> sqlx::Result<bool> {
+    let now = crate::db::now();
+    let state = end.outcome().state();
+    let n = on_tx!(tx, c => sqlx::query(
+        "update sync_runs set state = $2, failure_kind = $3, stage = 'done', pages = $4, created = $5, updated = $6, \
+         deactivated = $7, reactivated = $8, unchanged = $9, skipped = $10, message = $11, approval = $12, \
+         finished_at = $13, duration_ms = $14 where id = $1 and state = 'running'")
+        .bind(run_id).bind(state.as_str()).bind(end.failure().map(FailureKind::as_str))
+        .bind(tally.pages).bind(tally.created).bind(tally.updated)
         .bind(tally.deactivated).bind(tally.reactivated).bind(tally.unchanged).bind(tally.skipped)
-        .bind(message).bind(approval).bind(crate::db::now()).bind(duration_ms)
+        .bind(message).bind(approval).bind(now).bind(duration_ms)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    if n == 1 && matches!(end, End::Succeeded | End::Paused) {
+        on_tx!(tx, c => sqlx::query(
+            "update sync_runs set state = 'superseded', closed_at = $2, closed_by_run = $1 \
+             where state = 'paused' and id < $1 \
+             and company_id = (select company_id from sync_runs where id = $1)")
+            .bind(run_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(n == 1)
 }
 
-/// A paused run's "Discard": it stays in the history, marked discarded.
-pub async fn discard(db: &Db, company_id: i64, run_id: i64) -> sqlx::Result<bool> {
+/// A paused run's "Apply anyway", in the applying run's transaction: the paused run becomes
+/// applied by `run_id`. False when it is no longer paused (applied, discarded or superseded
+/// meanwhile): the caller must not apply.
+pub async fn mark_applied(
+    tx: &mut Tx,
+    paused: i64,
+    run_id: i64,
+    by: Option<i64>,
+) -> sqlx::Result<bool> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "update sync_runs set state = 'applied', closed_at = $3, closed_by = $4, closed_by_run = $2 \
+         where id = $1 and state = 'paused'")
+        .bind(paused).bind(run_id).bind(crate::db::now()).bind(by)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A paused run's "Discard": it stays in the history, marked discarded. False when it is not
+/// paused (already applied, discarded or superseded).
+pub async fn discard(db: &Db, company_id: i64, run_id: i64, by: Option<i64>) -> sqlx::Result<bool> {
     let n = on_db!(db, p => sqlx::query(
-        "update sync_runs set outcome = 'discarded' where id = $1 and company_id = $2 and outcome = 'paused'")
-        .bind(run_id).bind(company_id).execute(p).await.map(|r| r.rows_affected()))?;
+        "update sync_runs set state = 'discarded', closed_at = $3, closed_by = $4 \
+         where id = $1 and company_id = $2 and state = 'paused'")
+        .bind(run_id).bind(company_id).bind(crate::db::now()).bind(by)
+        .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 pub async fn get(db: &Db, company_id: i64, run_id: i64) -> sqlx::Result<Option<Run>> {
     let sql = sqlx::AssertSqlSafe(format!("{RUN} where r.company_id = $1 and r.id = $2"));
-    on_db!(db, p => sqlx::query_as(sql).bind(company_id).bind(run_id).fetch_optional(p).await)
+    let row: Option<Row> =
+        on_db!(db, p => sqlx::query_as(sql).bind(company_id).bind(run_id).fetch_optional(p).await)?;
+    row.map(Run::try_from).transpose()
 }
 
 /// Newest first.
@@ -130,7 +276,9 @@ pub async fn list(db: &Db, company_id: i64, limit: i64, offset: i64) -> sqlx::Re
     let sql = sqlx::AssertSqlSafe(format!(
         "{RUN} where r.company_id = $1 order by r.id desc limit $2 offset $3"
     ));
-    on_db!(db, p => sqlx::query_as(sql).bind(company_id).bind(limit).bind(offset).fetch_all(p).await)
+    runs(
+        on_db!(db, p => sqlx::query_as(sql).bind(company_id).bind(limit).bind(offset).fetch_all(p).await)?,
+    )
 }
 
 pub async fn count(db: &Db, company_id: i64) -> sqlx::Result<i64> {
@@ -143,7 +291,9 @@ pub async fn running(db: &Db, company_id: i64) -> sqlx::Result<Option<Run>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "{RUN} where r.company_id = $1 and r.state = 'running'"
     ));
-    on_db!(db, p => sqlx::query_as(sql).bind(company_id).fetch_optional(p).await)
+    let row: Option<Row> =
+        on_db!(db, p => sqlx::query_as(sql).bind(company_id).fetch_optional(p).await)?;
+    row.map(Run::try_from).transpose()
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -21,6 +21,7 @@ mod fields;
 mod groups;
 pub mod guard;
 pub mod history;
+pub mod lifecycle;
 mod managers;
 mod matching;
 mod memory;

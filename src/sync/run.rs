@@ -13,7 +13,7 @@ use crate::{
     crypto::SecretBox,
     db::{
         Db, companies, integrations, people,
-        sync_runs::{self, Tally},
+        sync_runs::{self, End, Tally},
     },
     hris::{
         FetchError, Snapshot,
@@ -21,7 +21,11 @@ use crate::{
     },
 };
 
-use super::{Approval, Directory, GuardSettings, Plan, Refusal, Rules, apply, guard, reconcile};
+use super::{
+    Approval, Directory, GuardSettings, Plan, Refusal, Rules, apply, guard,
+    lifecycle::{FailureKind, Stage, State},
+    reconcile,
+};
 
 /// A heartbeat older than this means the run's process is gone (the default of [`stale_after`]).
 pub const STALE_AFTER: time::Duration = time::Duration::seconds(60);
@@ -55,29 +59,7 @@ pub struct SyncContext {
     pub secrets: Arc<SecretBox>,
 }
 
-/// Why a run started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Trigger {
-    Connect,
-    Schedule,
-    Manual,
-    Cli,
-    /// "Apply anyway" on a paused run.
-    Approval,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Connect => "connect",
-            Trigger::Schedule => "schedule",
-            Trigger::Manual => "manual",
-            Trigger::Cli => "cli",
-            Trigger::Approval => "approval",
-        }
-    }
-}
+pub use super::lifecycle::{Outcome, Trigger};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -88,30 +70,13 @@ pub struct Request {
     pub approve: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Succeeded,
-    Failed,
-    Refused,
-    Paused,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Succeeded => "succeeded",
-            Outcome::Failed => "failed",
-            Outcome::Refused => "refused",
-            Outcome::Paused => "paused",
-        }
-    }
-}
-
 /// What a finished run did.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub run_id: i64,
     pub outcome: Outcome,
+    /// Why it failed or was refused.
+    pub failure: Option<FailureKind>,
     pub tally: Tally,
     pub message: Option<String>,
     /// Whether a failure is worth retrying (provider 429/5xx, timeouts, connection errors).
@@ -248,15 +213,15 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
     let run_id = sync_runs::start(
         &ctx.db,
         req.company_id,
-        creds.provider().as_str(),
-        req.trigger.as_str(),
+        creds.provider(),
+        req.trigger,
         req.started_by,
         req.approve,
     )
     .await?
     .ok_or(StartError::AlreadyRunning)?;
     let started = Instant::now();
-    let (stage_tx, stage_rx) = watch::channel("fetching");
+    let (stage_tx, stage_rx) = watch::channel(Stage::Fetching);
     let beat = tokio::spawn(heartbeat(ctx.db.clone(), run_id, stage_rx));
     let result = execute(
         ctx,
@@ -275,7 +240,8 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
             // Anything unexpected (database trouble): the run still ends, with the reason.
             let message = format!("The sync failed: {e:#}. Nothing was changed.");
             tracing::error!(run_id, error = %message, "sync run failed");
-            Ok(finish_failed(&ctx.db, run_id, message, started, true).await?)
+            let kind = FailureKind::of_error(&e);
+            Ok(finish_failed(&ctx.db, run_id, kind, message, started, true).await?)
         }
     }
 }
@@ -284,6 +250,7 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
 async fn finish_failed(
     db: &Db,
     run_id: i64,
+    kind: FailureKind,
     message: String,
     started: Instant,
     transient: bool,
@@ -292,7 +259,7 @@ async fn finish_failed(
     sync_runs::finish(
         &mut tx,
         run_id,
-        "failed",
+        End::Failed(kind),
         &Tally::default(),
         Some(&message),
         None,
@@ -303,6 +270,7 @@ async fn finish_failed(
     Ok(Report {
         run_id,
         outcome: Outcome::Failed,
+        failure: Some(kind),
         tally: Tally::default(),
         message: Some(message),
         transient,
@@ -314,7 +282,7 @@ fn elapsed(started: Instant) -> i64 {
     started.elapsed().as_millis().min(i64::MAX as u128) as i64
 }
 
-async fn heartbeat(db: Db, run_id: i64, mut stage: watch::Receiver<&'static str>) {
+async fn heartbeat(db: Db, run_id: i64, mut stage: watch::Receiver<Stage>) {
     loop {
         let current = *stage.borrow_and_update();
         if let Err(e) = sync_runs::heartbeat(&db, run_id, current).await {
@@ -331,7 +299,7 @@ async fn approval_of(db: &Db, company_id: i64, paused: i64) -> Result<Approval, 
     let run = sync_runs::get(db, company_id, paused)
         .await?
         .ok_or_else(|| StartError::Approval("That paused sync does not exist.".into()))?;
-    if run.outcome.as_deref() != Some("paused") {
+    if run.state != State::Paused {
         return Err(StartError::Approval(
             "That sync is no longer paused (it was applied, discarded or replaced).".into(),
         ));
@@ -349,7 +317,7 @@ async fn execute(
     approval: Option<&Approval>,
     run_id: i64,
     started: Instant,
-    stage: &watch::Sender<&'static str>,
+    stage: &watch::Sender<Stage>,
 ) -> anyhow::Result<Report> {
     let mut phases = Phases::default();
     let mark = Instant::now();
@@ -358,12 +326,13 @@ async fn execute(
         Err(e) => {
             // A fetch that failed never reaches reconcile: nobody changes.
             let message = format!("{e}. Nothing was changed.");
-            return finish_failed(&ctx.db, run_id, message, started, e.is_transient()).await;
+            let kind = FailureKind::of_fetch(&e);
+            return finish_failed(&ctx.db, run_id, kind, message, started, e.is_transient()).await;
         }
     };
     phases.fetch = mark.elapsed();
     let mark = Instant::now();
-    let _ = stage.send("planning");
+    let _ = stage.send(Stage::Planning);
     let Planned {
         plan,
         directory,
@@ -374,14 +343,14 @@ async fn execute(
     phases.plan = mark.elapsed();
     let mark = Instant::now();
     if let Err(refusal) = guard(&plan, &directory, &settings, approval) {
-        let (outcome, approval_json) = match &refusal {
+        let (end, approval_json) = match &refusal {
             Refusal::Paused { .. } => (
-                Outcome::Paused,
+                End::Paused,
                 Approval::of(&refusal)
                     .map(|a| serde_json::to_string(&a))
                     .transpose()?,
             ),
-            Refusal::EmptySnapshot { .. } => (Outcome::Refused, None),
+            Refusal::EmptySnapshot { .. } => (End::Refused(FailureKind::UntrustedData), None),
         };
         let message = refusal.to_string();
         let mut tx = ctx.db.begin().await?;
@@ -411,7 +380,7 @@ async fn execute(
         sync_runs::finish(
             &mut tx,
             run_id,
-            outcome.as_str(),
+            end,
             &empty,
             Some(&message),
             approval_json.as_deref(),
@@ -421,15 +390,34 @@ async fn execute(
         tx.commit().await?;
         return Ok(Report {
             run_id,
-            outcome,
+            outcome: end.outcome(),
+            failure: end.failure(),
             tally: empty,
             message: Some(message),
             transient: false,
             phases,
         });
     }
-    let _ = stage.send("applying");
+    let _ = stage.send(Stage::Applying);
     let mut tx = ctx.db.begin().await?;
+    if let Some(paused) = req.approve
+        && !sync_runs::mark_applied(&mut tx, paused, run_id, req.started_by).await?
+    {
+        // Applied, discarded or superseded while this run fetched: its approval is void.
+        drop(tx);
+        let message = format!(
+            "Not applied: sync {paused} was applied, discarded or replaced while this sync ran. Nothing was changed."
+        );
+        return finish_failed(
+            &ctx.db,
+            run_id,
+            FailureKind::Internal,
+            message,
+            started,
+            false,
+        )
+        .await;
+    }
     apply::apply(&mut tx, &plan, run_id).await?;
     let message = (!plan.errors.is_empty()).then(|| {
         format!(
@@ -440,7 +428,7 @@ async fn execute(
     sync_runs::finish(
         &mut tx,
         run_id,
-        "succeeded",
+        End::Succeeded,
         &tally,
         message.as_deref(),
         None,
@@ -453,6 +441,7 @@ async fn execute(
     Ok(Report {
         run_id,
         outcome: Outcome::Succeeded,
+        failure: None,
         tally,
         message,
         transient: false,

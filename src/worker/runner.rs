@@ -115,8 +115,8 @@ impl Runner {
         let Some(run_id) = sync_runs::start(
             db,
             job.company_id,
-            integration.provider.as_str(),
-            job.trigger.as_str(),
+            integration.provider,
+            job.trigger,
             job.started_by,
             job.approve,
         )
@@ -134,7 +134,7 @@ impl Runner {
         sync_runs::finish(
             &mut tx,
             run_id,
-            "failed",
+            sync_runs::End::Failed(crate::sync::lifecycle::FailureKind::Internal),
             &sync_runs::Tally::default(),
             Some(&message),
             None,

@@ -72,7 +72,7 @@ async fn a_manager_filters_a_run_by_person_and_reads_the_history_chart_and_event
     fakes.personio.set_status(leaver.id, FakeStatus::Inactive);
     m.post("/settings/integrations/sync", &[]).await;
     let second = wait_for_runs(&app, 2).await;
-    assert_eq!(second.outcome.as_deref(), Some("succeeded"));
+    assert_eq!(second.state, roster::sync::lifecycle::State::Succeeded);
     let res = m
         .post("/settings/integrations/disconnect", &[("understood", "1")])
         .await;

@@ -8,6 +8,7 @@ use roster::db::{companies, people, sync_runs};
 use roster::fake::personio::FakePersonio;
 use roster::hris::providers::{Credentials, Providers};
 use roster::hris::secret::Secret;
+use roster::sync::lifecycle::State;
 use roster::sync::run::{Outcome, Request, SyncContext, Trigger};
 
 use crate::backends;
@@ -56,7 +57,7 @@ backends! {
         assert_eq!(people::count(&db, company).await.unwrap(), 0, "nothing from the killed run is visible");
         let runs = sync_runs::list(&db, company, 10, 0).await.unwrap();
         assert_eq!(runs.len(), 1);
-        assert_eq!(runs[0].state, "running", "the dead run still holds the lock until its heartbeat is stale");
+        assert_eq!(runs[0].state, State::Running, "the dead run still holds the lock until its heartbeat is stale");
 
         // Time passes: the dead run's heartbeat goes stale.
         age_heartbeat(&db, runs[0].id).await;
@@ -64,7 +65,7 @@ backends! {
         assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.message);
         assert_eq!(people::count(&db, company).await.unwrap() as usize, fake.people().iter().filter(|p| p.email.is_some()).count());
         let dead = sync_runs::get(&db, company, runs[0].id).await.unwrap().unwrap();
-        assert_eq!(dead.outcome.as_deref(), Some("failed"));
+        assert_eq!(dead.state, State::Failed);
         assert!(dead.message.unwrap().contains("stopped before it finished"));
     }
 }

@@ -58,8 +58,8 @@ async fn double_sync_now_makes_one_run(backend: Backend) {
     app.start_worker();
     let run = wait_for_runs(&app, 1).await;
     assert_eq!(
-        run.outcome.as_deref(),
-        Some("succeeded"),
+        run.state,
+        roster::sync::lifecycle::State::Succeeded,
         "{:?}",
         run.message
     );

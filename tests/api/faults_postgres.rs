@@ -90,7 +90,7 @@ async fn succeeded_runs(db: &Db, company_id: i64) -> usize {
         .await
         .unwrap()
         .iter()
-        .filter(|r| r.outcome.as_deref() == Some("succeeded"))
+        .filter(|r| r.state == roster::sync::lifecycle::State::Succeeded)
         .count()
 }
 

@@ -52,7 +52,7 @@ backends_with_fakes! {
         let stored = integrations::get(&app.db, app.company_id).await.unwrap().unwrap();
         assert!(stored.hint.contains("https://acme.kiwihr.com/api/graphql"), "{}", stored.hint);
         let run = wait_for_runs(&app, 1).await;
-        assert_eq!(run.outcome.as_deref(), Some("succeeded"), "{:?}", run.message);
+        assert_eq!(run.state, roster::sync::lifecycle::State::Succeeded, "{:?}", run.message);
     }
 
     async fn a_rejected_token_is_not_kept(app, _fakes) {

@@ -15,6 +15,7 @@ use std::time::Duration;
 use roster::db::sync_runs::{self, Run};
 use roster::fake::kiwihr::FakeKiwi;
 use roster::fake::personio::FakePersonio;
+use roster::sync::lifecycle::{State, Trigger};
 
 use crate::helpers::*;
 
@@ -122,12 +123,7 @@ pub async fn connected_and_synced(app: &TestApp) -> (Client, Run) {
     let res = connect_personio(&m).await;
     assert_eq!(res.status, 303, "{}", res.text(".alert"));
     let run = wait_for_runs(app, 1).await;
-    assert_eq!(
-        run.outcome.as_deref(),
-        Some("succeeded"),
-        "{:?}",
-        run.message
-    );
+    assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
     (m, run)
 }
 

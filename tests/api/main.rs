@@ -20,6 +20,7 @@ mod forms;
 mod inputs;
 mod integrations;
 mod mail;
+mod run_lifecycle;
 mod scoping;
 mod security;
 mod sessions;

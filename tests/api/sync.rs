@@ -6,6 +6,7 @@ use roster::fake::personio::FakePersonio;
 use roster::fake::{Fault, FaultKind, Target};
 use roster::hris::providers::Credentials;
 use roster::hris::secret::Secret;
+use roster::sync::lifecycle::{FailureKind, State};
 use roster::sync::run::{self, Outcome, Request, StartError, SyncContext, Trigger};
 
 use crate::backends;
@@ -80,7 +81,8 @@ backends! {
         assert!(msg.contains("500") && msg.contains("Nothing was changed"), "{msg}");
         assert_eq!(synced(&app).await, before, "nobody changed");
         let run = sync_runs::get(&app.db, app.company_id, report.run_id).await.unwrap().unwrap();
-        assert_eq!((run.state.as_str(), run.outcome.as_deref()), ("finished", Some("failed")));
+        assert_eq!((run.state, run.failure), (State::Failed, Some(FailureKind::Unreachable)));
+        assert_eq!(report.failure, Some(FailureKind::Unreachable));
     }
 
     async fn a_mass_deactivation_pauses_and_apply_anyway_applies_it(app) {
@@ -124,15 +126,15 @@ backends! {
     async fn one_sync_per_company_at_a_time_and_a_dead_run_frees_the_lock(app) {
         let fake = FakePersonio::builder().people(5).seed(5).start().await;
         let ctx = connect_personio(&app, &fake, 100).await;
-        let held = sync_runs::start(&app.db, app.company_id, "personio", "manual", None, None).await.unwrap().unwrap();
-        assert!(sync_runs::start(&app.db, app.company_id, "personio", "manual", None, None).await.unwrap().is_none());
+        let held = sync_runs::start(&app.db, app.company_id, roster::hris::Provider::Personio, Trigger::Manual, None, None).await.unwrap().unwrap();
+        assert!(sync_runs::start(&app.db, app.company_id, roster::hris::Provider::Personio, Trigger::Manual, None, None).await.unwrap().is_none());
         let refused = run::run(&ctx, &request(&app)).await.unwrap_err();
         assert!(matches!(refused, StartError::AlreadyRunning), "{refused}");
         // The holder's process died: its heartbeat goes stale, and the next run takes over.
         age_heartbeat(&app.db, held).await;
         assert_eq!(run::run(&ctx, &request(&app)).await.unwrap().outcome, Outcome::Succeeded);
         let dead = sync_runs::get(&app.db, app.company_id, held).await.unwrap().unwrap();
-        assert_eq!(dead.outcome.as_deref(), Some("failed"));
+        assert_eq!(dead.state, State::Failed);
         assert!(dead.message.unwrap().contains("stopped before it finished"));
     }
 

@@ -17,7 +17,10 @@ use roster::{
     fake::{Fault, FaultKind, Target},
     hris::{providers::Credentials, secret::Secret},
     jobs::{self, Jobs, MAX_ATTEMPTS, SyncJob},
-    sync::run::{Request, SyncContext, Trigger},
+    sync::{
+        lifecycle::{Stage, State},
+        run::{Request, SyncContext, Trigger},
+    },
     worker::{self, WorkerSettings},
 };
 
@@ -173,7 +176,7 @@ fn summary(runs: &[sync_runs::Run]) -> Vec<String> {
         .map(|r| {
             format!(
                 "#{} {} {} {:?} {:?}",
-                r.id, r.trigger_kind, r.state, r.outcome, r.message
+                r.id, r.trigger, r.state, r.failure, r.message
             )
         })
         .collect()
@@ -215,8 +218,7 @@ fn manual(company_id: i64) -> Request {
 }
 
 fn finished_ok(runs: &[sync_runs::Run]) -> bool {
-    runs.iter()
-        .any(|r| r.outcome.as_deref() == Some("succeeded"))
+    runs.iter().any(|r| r.state == State::Succeeded)
 }
 
 /// Puts a queued job in the state a worker killed mid-run leaves: the apalis task is `Running`,
@@ -227,10 +229,17 @@ async fn forge_orphan(env: &Env, job: &SyncJob, attempts: i64) -> i64 {
     roster::db::jobs::set_attempts(&env.db, &job.job_id, job.company_id, attempts)
         .await
         .unwrap();
-    let run = sync_runs::start(&env.db, job.company_id, "personio", "manual", None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let run = sync_runs::start(
+        &env.db,
+        job.company_id,
+        roster::hris::Provider::Personio,
+        Trigger::Manual,
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let old = roster::db::now() - time::Duration::minutes(10);
     match &env.db {
         Db::Sqlite(p) => {
@@ -314,7 +323,7 @@ both! {
         let _w = start_worker(&ctx);
         let runs = env.wait_runs(30, "the catch-up sync", finished_ok).await;
         assert_eq!(runs.len(), 1, "{:?}", summary(&runs));
-        assert_eq!(runs[0].trigger_kind, "schedule");
+        assert_eq!(runs[0].trigger, Trigger::Schedule);
         assert!(env.synced_people().await > 0);
         // Later ticks that day queue nothing more.
         let evening = Utc.with_ymd_and_hms(2026, 11, 23, 21, 0, 0).unwrap();
@@ -348,11 +357,11 @@ both! {
         assert_eq!(runs.len(), 3, "{:?}", summary(&runs));
         for (i, r) in runs[..2].iter().enumerate() {
             let msg = r.message.as_deref().unwrap_or_default();
-            assert_eq!(r.outcome.as_deref(), Some("failed"));
+            assert_eq!(r.state, State::Failed);
             assert!(msg.contains("503"), "{msg}");
             assert!(msg.contains(&format!("Trying again in {} s (attempt {} of {MAX_ATTEMPTS})", 1 << i, i + 1)), "{msg}");
         }
-        assert_eq!(runs[2].outcome.as_deref(), Some("succeeded"));
+        assert_eq!(runs[2].state, State::Succeeded);
         assert!(started.elapsed() >= Duration::from_secs(3), "backoff 1 s then 2 s");
         let job = &jobs::queued(&env.db).await.unwrap()[0].job;
         assert_eq!(roster::db::jobs::attempts(&env.db, &job.job_id).await.unwrap(), 3);
@@ -366,8 +375,8 @@ both! {
         fake.add_fault(Fault::new(Target::Auth, FaultKind::Status(401)));
         let _w = start_worker(&ctx);
         Jobs::for_db(env.db.clone()).enqueue(manual(env.company_id)).await.unwrap();
-        let runs = env.wait_runs(20, "the failed run", |r| r.iter().any(|r| r.state == "finished")).await;
-        assert_eq!(runs[0].outcome.as_deref(), Some("failed"));
+        let runs = env.wait_runs(20, "the failed run", |r| r.iter().any(|r| !r.state.is_live())).await;
+        assert_eq!(runs[0].state, State::Failed);
         let msg = runs[0].message.clone().unwrap_or_default();
         assert!(msg.contains("rejected"), "{msg}");
         assert!(!msg.contains("Trying again"), "{msg}");
@@ -389,9 +398,9 @@ both! {
         let runs_after = env.runs(env.company_id).await;
         assert_eq!(runs_after.len(), 2, "exactly one more run: {:?}", summary(&runs_after));
         assert_eq!(runs[0].id, dead_run);
-        assert_eq!(runs[0].outcome.as_deref(), Some("failed"));
+        assert_eq!(runs[0].state, State::Failed);
         assert!(runs[0].message.as_deref().unwrap().contains("stopped before it finished"));
-        assert_eq!(runs[1].outcome.as_deref(), Some("succeeded"));
+        assert_eq!(runs[1].state, State::Succeeded);
         assert_eq!(roster::db::jobs::attempts(&env.db, &job.job_id).await.unwrap(), 2);
     }
 
@@ -404,9 +413,9 @@ both! {
         forge_orphan(&env, &job, MAX_ATTEMPTS).await;
         fake.clear_requests();
         let _w = start_worker(&ctx);
-        let runs = env.wait_runs(30, "the refusal", |r| r.len() == 2 && r.iter().all(|r| r.state == "finished")).await;
+        let runs = env.wait_runs(30, "the refusal", |r| r.len() == 2 && r.iter().all(|r| !r.state.is_live())).await;
         assert!(runs[0].message.as_deref().unwrap().contains("stopped before it finished"));
-        assert_eq!(runs[1].outcome.as_deref(), Some("failed"));
+        assert_eq!(runs[1].state, State::Failed);
         let msg = runs[1].message.clone().unwrap();
         assert!(msg.contains(&format!("already started {MAX_ATTEMPTS} times")), "{msg}");
         tokio::time::sleep(Duration::from_secs(3)).await;
@@ -429,7 +438,7 @@ both! {
         loop {
             let run = sync_runs::running(&env.db, env.company_id).await.unwrap();
             let fetched = fake.requests_to(PEOPLE_PATH).len() >= pages;
-            if fetched && run.as_ref().is_some_and(|r| r.stage != "fetching") {
+            if fetched && run.as_ref().is_some_and(|r| r.stage != Stage::Fetching) {
                 break;
             }
             assert!(Instant::now() < deadline, "the first worker never got to apply: {run:?}");
@@ -439,7 +448,7 @@ both! {
         first.kill9();
         let runs = env.runs(env.company_id).await;
         assert_eq!(runs.len(), 1);
-        assert_eq!(runs[0].state, "running", "killed before the run committed: {:?}", summary(&runs));
+        assert_eq!(runs[0].state, State::Running, "killed before the run committed: {:?}", summary(&runs));
         assert_eq!(env.synced_people().await, 0, "nothing partial");
 
         let _second = env.spawn_worker(&fake, "worker-2.log");
@@ -457,9 +466,9 @@ both! {
         assert_eq!(env.synced_people().await, everyone);
         let runs = env.runs(env.company_id).await;
         assert_eq!(runs.len(), 2, "{:?}", summary(&runs));
-        assert_eq!(runs[0].outcome.as_deref(), Some("failed"));
+        assert_eq!(runs[0].state, State::Failed);
         assert!(runs[0].message.as_deref().unwrap().contains("stopped before it finished"));
-        assert_eq!(runs[1].outcome.as_deref(), Some("succeeded"));
+        assert_eq!(runs[1].state, State::Succeeded);
         assert_eq!(runs[1].created as usize, everyone);
     }
 
@@ -476,7 +485,7 @@ both! {
             jobs.enqueue(manual(env.company_id)).await.unwrap();
         }
         env.wait_runs(50, "three syncs", |r| {
-                r.iter().filter(|r| r.outcome.as_deref() == Some("succeeded")).count() == 3
+                r.iter().filter(|r| r.state == State::Succeeded).count() == 3
             })
             .await;
         // Each sync outlasts the orphan timeout (2 heartbeats): a busy worker still beats, so
@@ -520,7 +529,7 @@ both! {
         assert!(status.success(), "{status:?}");
         let runs = env.runs(env.company_id).await;
         assert_eq!(runs.len(), 1, "{:?}", summary(&runs));
-        assert_eq!(runs[0].outcome.as_deref(), Some("succeeded"), "the running sync finished");
+        assert_eq!(runs[0].state, State::Succeeded, "the running sync finished");
         assert!(env.runs(other).await.is_empty(), "no new job after SIGTERM");
         let pending = jobs::queued(&env.db).await.unwrap();
         assert!(pending.iter().any(|q| q.job.company_id == other && q.status == "Pending"), "{pending:?}");

@@ -133,11 +133,12 @@ fn mark(v: &RunView) -> Mark {
     if v.running {
         return Mark::Running;
     }
-    match v.outcome.as_str() {
-        "failed" => Mark::Failed,
-        "refused" => Mark::Refused,
-        "paused" | "discarded" => Mark::Paused,
-        _ => Mark::Changes,
+    use crate::sync::lifecycle::State;
+    match v.state {
+        State::Failed => Mark::Failed,
+        State::Refused => Mark::Refused,
+        State::Paused | State::Discarded | State::Superseded | State::Applied => Mark::Paused,
+        State::Queued | State::Running | State::Succeeded => Mark::Changes,
     }
 }
 

@@ -8,7 +8,10 @@ use axum::{extract::State, response::Redirect};
 use crate::{
     db::{Db, integrations, sync_runs},
     hris::Provider,
-    sync::run::{Request, Trigger},
+    sync::{
+        lifecycle::State as RunState,
+        run::{Request, Trigger},
+    },
     web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
@@ -135,7 +138,7 @@ pub async fn load_status(
     let running = sync_runs::running(db, company_id).await?;
     let recent = sync_runs::list(db, company_id, 2, 0).await?;
     let newest = recent.first().map(|r| r.id).unwrap_or(0);
-    let last = recent.iter().find(|r| r.state != "running");
+    let last = recent.iter().find(|r| r.state != RunState::Running);
     let queued = running.is_none() && after.is_some_and(|a| newest <= a);
     let sync_notice = q
         .notice

@@ -28,7 +28,7 @@ pub async fn run_csv(
     let run = sync_runs::get(&state.db, user.company_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let provider = Provider::parse(&run.provider).unwrap_or(Provider::Personio);
+    let provider = run.provider;
     let mut first = header_bytes();
     let body = futures::stream::try_unfold(
         (state.db.clone(), 0_i64, false),

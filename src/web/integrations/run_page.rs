@@ -15,8 +15,10 @@ use crate::{
         run_people::{self, Unlinked},
         sync_runs::{self, Note},
     },
-    hris::Provider,
-    sync::run::{Request, Trigger},
+    sync::{
+        lifecycle::State as RunState,
+        run::{Request, Trigger},
+    },
     web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
@@ -90,7 +92,7 @@ pub async fn run_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let clock = CompanyClock::new(&company.time_zone);
-    let provider = Provider::parse(&run.provider).unwrap_or(Provider::Personio);
+    let provider = run.provider;
     let filter = Filter::parse(q.filter.as_deref().unwrap_or(""));
     let search = q.q.unwrap_or_default().trim().to_string();
     let summaries = run_people::summaries(&state.db, id).await?;
@@ -114,7 +116,7 @@ pub async fn run_page(
             }
             _ => None,
         },
-        paused: view.outcome == "paused",
+        paused: view.is_paused(),
         run: view,
         approved_from: run.approved_from,
         people,
@@ -142,7 +144,7 @@ pub async fn apply_anyway(
     let run = sync_runs::get(&state.db, company_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if run.outcome.as_deref() != Some("paused") {
+    if run.state != RunState::Paused {
         return Ok(Redirect::to(&format!(
             "/settings/integrations/history/{id}?notice=not_paused"
         )));
@@ -184,7 +186,7 @@ pub async fn discard(
     sync_runs::get(&state.db, company_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = if sync_runs::discard(&state.db, company_id, id).await? {
+    let notice = if sync_runs::discard(&state.db, company_id, id, Some(user.person.id)).await? {
         let detail = format!("Discarded paused sync {id}; nothing from it was applied");
         audit::record_now(
             &state.db,

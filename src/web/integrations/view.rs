@@ -1,22 +1,31 @@
 //! A sync run as the pages show it: plain-word labels, times in the company's time zone, and
 //! what to do when it failed or paused.
 
-use crate::db::sync_runs::Run;
+use crate::{
+    db::sync_runs::Run,
+    sync::lifecycle::{FailureKind, State},
+};
 
 use super::schedule::CompanyClock;
 
 pub struct RunView {
     pub id: i64,
-    pub provider: String,
+    pub provider: &'static str,
     pub trigger: &'static str,
     pub started_by: String,
     pub when: String,
     pub duration: String,
-    /// "running", "succeeded", "failed", "refused", "paused", "discarded".
-    pub outcome: String,
+    pub state: State,
+    /// The state's stored name, for CSS classes ("outcome-paused").
+    pub outcome: &'static str,
     pub outcome_label: &'static str,
     pub running: bool,
-    pub stage: String,
+    /// Why it failed or was refused, in words.
+    pub failure: Option<&'static str>,
+    /// How a paused run was closed.
+    pub closed: Option<Closed>,
+    /// The stage's stored name (`data-stage` for the live panel).
+    pub stage: &'static str,
     pub stage_label: &'static str,
     pub stage_step: u8,
     pub created: i64,
@@ -29,20 +38,19 @@ pub struct RunView {
     pub headline: Option<String>,
 }
 
+/// How a paused run ended: applied, discarded or superseded, when, by whom, by which run.
+pub struct Closed {
+    pub how: &'static str,
+    /// Unknown for runs closed before this was recorded.
+    pub when: Option<String>,
+    pub by: Option<String>,
+    pub run: Option<i64>,
+}
+
 impl RunView {
     pub fn of(run: &Run, clock: &CompanyClock) -> RunView {
-        let running = run.state == "running";
-        let outcome = if running {
-            "running".to_string()
-        } else {
-            run.outcome.clone().unwrap_or_else(|| "failed".into())
-        };
-        let (stage_label, stage_step) = match run.stage.as_str() {
-            "planning" => ("Working out the changes", 2),
-            "applying" => ("Applying the changes", 3),
-            "done" => ("Done", 3),
-            _ => ("Fetching people from the HRIS", 1),
-        };
+        let running = run.state == State::Running;
+        let (stage_label, stage_step) = run.stage.label();
         let duration_ms = match run.duration_ms {
             Some(ms) => ms,
             None if running => (crate::db::now() - run.started_at)
@@ -52,21 +60,27 @@ impl RunView {
         };
         RunView {
             id: run.id,
-            provider: crate::hris::Provider::parse(&run.provider)
-                .map(|p| p.label().to_string())
-                .unwrap_or_else(|| run.provider.clone()),
-            trigger: trigger_label(&run.trigger_kind),
+            provider: run.provider.label(),
+            trigger: run.trigger.label(),
             started_by: run
                 .started_by
                 .clone()
                 .unwrap_or_else(|| "Roster".to_string()),
             when: clock.show_seconds(run.started_at),
             duration: duration(duration_ms),
-            outcome_label: outcome_label(&outcome),
-            headline: headline(&outcome, run.message.as_deref()),
-            outcome,
+            state: run.state,
+            outcome: run.state.as_str(),
+            outcome_label: run.state.label(),
+            headline: headline(run.state, run.failure, run.message.as_deref()),
             running,
-            stage: run.stage.clone(),
+            failure: run.failure.map(FailureKind::label),
+            closed: run.state.is_closed_pause().then(|| Closed {
+                how: run.state.label(),
+                when: run.closed_at.map(|t| clock.show(t)),
+                by: run.closed_by.clone(),
+                run: run.closed_by_run,
+            }),
+            stage: run.stage.as_str(),
             stage_label,
             stage_step,
             created: run.created,
@@ -78,53 +92,39 @@ impl RunView {
         }
     }
 
+    pub fn is_failure(&self) -> bool {
+        self.state.is_failure()
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.state == State::Paused
+    }
+
     pub fn changes(&self) -> i64 {
         self.created + self.updated + self.deactivated + self.reactivated
     }
 }
 
-pub fn trigger_label(kind: &str) -> &'static str {
-    match kind {
-        "connect" => "First sync after connecting",
-        "schedule" => "Morning schedule",
-        "manual" => "Sync now",
-        "cli" => "Command line",
-        "approval" => "Apply anyway",
-        _ => "Other",
-    }
-}
-
-pub fn outcome_label(outcome: &str) -> &'static str {
-    match outcome {
-        "running" => "Running",
-        "succeeded" => "Succeeded",
-        "failed" => "Failed",
-        "refused" => "Refused",
-        "paused" => "Paused",
-        "discarded" => "Discarded",
-        _ => "Unknown",
-    }
-}
-
-/// What went wrong, in plain words, with what to do.
-fn headline(outcome: &str, message: Option<&str>) -> Option<String> {
+/// What went wrong, in plain words, with what to do: decided by the failure kind; the message
+/// supplies the provider's own words.
+fn headline(state: State, kind: Option<FailureKind>, message: Option<&str>) -> Option<String> {
     let message = message.unwrap_or("").trim();
     let first = message
         .split(". Nothing was changed")
         .next()
         .unwrap_or(message)
         .trim_end_matches('.');
-    match outcome {
-        "failed" if first.contains("rejected the") => Some(format!(
+    match (state, kind) {
+        (State::Failed, Some(FailureKind::CredentialsRejected)) => Some(format!(
             "{first}: reconnect with new credentials (Disconnect, then Connect)."
         )),
-        "failed" if first.contains("may not read") || first.contains("refused access") => Some(
-            format!("{first}. Nothing was changed; fix the permission, then choose Sync now."),
-        ),
-        "failed" => Some(format!(
+        (State::Failed, Some(FailureKind::NotAllowed)) => Some(format!(
+            "{first}. Nothing was changed; fix the permission, then choose Sync now."
+        )),
+        (State::Failed, _) => Some(format!(
             "The last sync failed: {first}. Nothing was changed; choose Sync now to try again."
         )),
-        "refused" | "paused" => Some(message.to_string()),
+        (State::Refused | State::Paused, _) => Some(message.to_string()),
         _ => None,
     }
 }
@@ -157,7 +157,8 @@ mod tests {
     #[test]
     fn rejected_credentials_say_to_reconnect() {
         let h = headline(
-            "failed",
+            State::Failed,
+            Some(FailureKind::CredentialsRejected),
             Some("Personio rejected the client ID and secret. Nothing was changed."),
         )
         .unwrap();
@@ -165,6 +166,18 @@ mod tests {
             h,
             "Personio rejected the client ID and secret: reconnect with new credentials (Disconnect, then Connect)."
         );
+    }
+
+    #[test]
+    fn the_kind_decides_not_the_words() {
+        // A message that merely contains "rejected the" is not a credentials failure.
+        let h = headline(
+            State::Failed,
+            Some(FailureKind::Unreachable),
+            Some("could not reach Personio: proxy rejected the connection. Nothing was changed."),
+        )
+        .unwrap();
+        assert!(h.starts_with("The last sync failed:"), "{h}");
     }
 
     #[test]

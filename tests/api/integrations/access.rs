@@ -48,7 +48,7 @@ backends_with_fakes! {
 
     async fn another_companys_run_is_404(app, _fakes) {
         let other = create_company(&app.db, "globex", "Globex").await;
-        let theirs = sync_runs::start(&app.db, other, "personio", "manual", None, None).await.unwrap().unwrap();
+        let theirs = sync_runs::start(&app.db, other, roster::hris::Provider::Personio, Trigger::Manual, None, None).await.unwrap().unwrap();
         let m = app.manager().await;
         assert_eq!(m.get(&format!("/settings/integrations/history/{theirs}")).await.status, 404);
         assert_eq!(m.post(&format!("/settings/integrations/history/{theirs}/apply"), &[]).await.status, 404);

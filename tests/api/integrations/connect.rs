@@ -51,8 +51,8 @@ backends_with_fakes! {
         let panel = m.get(res.location.as_deref().unwrap()).await;
         assert!(panel.texts(".sync-notice").is_empty(), "{}", panel.text(".sync-notice"));
         assert_eq!(panel.text("#sync-status .outcome"), "Succeeded");
-        assert_eq!(run.trigger_kind, "connect");
-        assert_eq!(run.outcome.as_deref(), Some("succeeded"), "{:?}", run.message);
+        assert_eq!(run.trigger, Trigger::Connect);
+        assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
         assert_eq!(run.started_by.as_deref(), Some("Maria Manager"));
         assert!(people_count(&app).await > before, "people were synced");
 
@@ -70,8 +70,8 @@ backends_with_fakes! {
         let stored = integrations::get(&app.db, app.company_id).await.unwrap().unwrap();
         assert_eq!(stored.hint, "URL https://acme.kiwihr.com/api/graphql");
         let run = wait_for_runs(&app, 1).await;
-        assert_eq!(run.provider, "kiwihr");
-        assert_eq!(run.outcome.as_deref(), Some("succeeded"), "{:?}", run.message);
+        assert_eq!(run.provider, roster::hris::Provider::Kiwihr);
+        assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
         let panel = m.get("/settings/integrations").await;
         assert!(panel.text("#panel-kiwihr .hint").contains("https://acme.kiwihr.com/api/graphql"));
     }

@@ -2,22 +2,30 @@
 
 use roster::db::{people, sync_runs};
 use roster::directory::Source;
+use roster::sync::lifecycle::FailureKind;
 
 use super::*;
 use crate::backends_with_fakes;
 
 /// Records a finished run directly (fast), as the worker would.
-async fn finished_run(app: &TestApp, outcome: &str, created: i64) -> i64 {
-    let id = sync_runs::start(&app.db, app.company_id, "personio", "schedule", None, None)
-        .await
-        .unwrap()
-        .unwrap();
+async fn finished_run(app: &TestApp, end: sync_runs::End, created: i64) -> i64 {
+    let id = sync_runs::start(
+        &app.db,
+        app.company_id,
+        roster::hris::Provider::Personio,
+        Trigger::Schedule,
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut tx = app.db.begin().await.unwrap();
     let tally = sync_runs::Tally {
         created,
         ..Default::default()
     };
-    sync_runs::finish(&mut tx, id, outcome, &tally, None, None, 1500)
+    sync_runs::finish(&mut tx, id, end, &tally, None, None, 1500)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -32,7 +40,7 @@ async fn paused_run(app: &TestApp, fakes: &Fakes) -> (Client, sync_runs::Run) {
     }
     m.post("/settings/integrations/sync", &[]).await;
     let run = wait_for_runs(app, 2).await;
-    assert_eq!(run.outcome.as_deref(), Some("paused"), "{:?}", run.message);
+    assert_eq!(run.state, State::Paused, "{:?}", run.message);
     (m, run)
 }
 
@@ -50,8 +58,8 @@ backends_with_fakes! {
         let (m, first) = connected_and_synced(&app).await;
         let mut ids = vec![first.id];
         for i in 0..29 {
-            let outcome = if i % 10 == 0 { "failed" } else { "succeeded" };
-            ids.push(finished_run(&app, outcome, i).await);
+            let end = if i % 10 == 0 { sync_runs::End::Failed(FailureKind::Unreachable) } else { sync_runs::End::Succeeded };
+            ids.push(finished_run(&app, end, i).await);
         }
         let newest = *ids.last().unwrap();
         let page = m.get("/settings/integrations/history").await;
@@ -107,9 +115,9 @@ backends_with_fakes! {
             let res = m.post(&format!("/settings/integrations/history/{}/apply", paused.id), &[]).await;
             assert_eq!(res.status, 303);
             let approved = wait_for_runs(&app, 3).await;
-            assert_eq!(approved.trigger_kind, "approval");
+            assert_eq!(approved.trigger, Trigger::Approval);
             assert_eq!(approved.approved_from, Some(paused.id));
-            assert_eq!(approved.outcome.as_deref(), Some("succeeded"), "{:?}", approved.message);
+            assert_eq!(approved.state, State::Succeeded, "{:?}", approved.message);
             assert_eq!(approved.deactivated as usize, listed);
             (active_before, listed)
         };
@@ -127,7 +135,7 @@ backends_with_fakes! {
         assert!(page.text("h1").contains("Discarded"));
         assert!(page.texts("button.apply-anyway").is_empty());
         let run = sync_runs::get(&app.db, app.company_id, paused.id).await.unwrap().unwrap();
-        assert_eq!(run.outcome.as_deref(), Some("discarded"));
+        assert_eq!(run.state, State::Discarded);
         assert_eq!(active_synced(&app).await, active_before);
         // Apply anyway on a discarded run starts nothing.
         m.post(&format!("/settings/integrations/history/{}/apply", paused.id), &[]).await;

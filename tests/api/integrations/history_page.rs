@@ -16,12 +16,27 @@ async fn finished_run(
     tally: sync_runs::Tally,
     duration_ms: i64,
 ) -> i64 {
-    let id = sync_runs::start(&app.db, app.company_id, provider, "schedule", None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let provider = roster::hris::Provider::parse(provider).unwrap();
+    let end = match outcome {
+        "succeeded" => sync_runs::End::Succeeded,
+        "paused" => sync_runs::End::Paused,
+        "failed" => sync_runs::End::Failed(roster::sync::lifecycle::FailureKind::Unreachable),
+        "refused" => sync_runs::End::Refused(roster::sync::lifecycle::FailureKind::UntrustedData),
+        other => panic!("no outcome {other}"),
+    };
+    let id = sync_runs::start(
+        &app.db,
+        app.company_id,
+        provider,
+        Trigger::Schedule,
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut tx = app.db.begin().await.unwrap();
-    sync_runs::finish(&mut tx, id, outcome, &tally, None, None, duration_ms)
+    sync_runs::finish(&mut tx, id, end, &tally, None, None, duration_ms)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -52,7 +52,7 @@ backends_with_fakes! {
         let m = app.manager().await;
         assert_eq!(connect_kiwihr(&m, "https://acme.kiwihr.com").await.status, 303);
         let run = wait_for_runs(&app, 1).await;
-        assert_eq!(run.outcome.as_deref(), Some("succeeded"), "{:?}", run.message);
+        assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
         let person = a_synced_person(&app, Source::Kiwihr).await;
         let form = m.get(&format!("/people/{}/edit", person.id)).await;
         assert!(form.text(".owned").contains("Managed by kiwiHR"));

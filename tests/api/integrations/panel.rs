@@ -12,8 +12,8 @@ backends_with_fakes! {
         assert_eq!(res.status, 303);
         assert!(res.location.as_deref().unwrap().contains("notice=started"));
         let run = wait_for_runs(&app, 2).await;
-        assert_eq!(run.trigger_kind, "manual");
-        assert_eq!(run.outcome.as_deref(), Some("succeeded"), "{:?}", run.message);
+        assert_eq!(run.trigger, Trigger::Manual);
+        assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
         assert_eq!(run.started_by.as_deref(), Some("Maria Manager"));
         let panel = m.get("/settings/integrations").await;
         assert!(panel.text("#sync-status").contains("Sync now"), "{}", panel.text("#sync-status"));
@@ -21,8 +21,8 @@ backends_with_fakes! {
 
     async fn sync_now_while_a_sync_runs_says_so_and_the_panel_shows_the_stage(app, _fakes) {
         let (m, _) = connected_and_synced(&app).await;
-        let held = sync_runs::start(&app.db, app.company_id, "personio", "schedule", None, None).await.unwrap().unwrap();
-        sync_runs::heartbeat(&app.db, held, "planning").await.unwrap();
+        let held = sync_runs::start(&app.db, app.company_id, roster::hris::Provider::Personio, Trigger::Schedule, None, None).await.unwrap().unwrap();
+        sync_runs::heartbeat(&app.db, held, roster::sync::lifecycle::Stage::Planning).await.unwrap();
         let res = m.post("/settings/integrations/sync", &[]).await;
         assert_eq!(res.status, 303);
         let page = m.get(res.location.as_deref().unwrap()).await;
@@ -54,7 +54,7 @@ backends_with_fakes! {
         ));
         m.post("/settings/integrations/sync", &[]).await;
         let run = wait_for_runs(&app, 2).await;
-        assert_eq!(run.outcome.as_deref(), Some("failed"));
+        assert_eq!(run.state, State::Failed);
         let panel = m.get("/settings/integrations").await;
         assert_eq!(panel.text("#sync-status .outcome"), "Failed");
         let headline = panel.text("#sync-status .headline");

@@ -32,12 +32,7 @@ impl<'a> MakeWriter<'a> for Captured {
 /// Every page a manager can open once `provider` is connected and has synced.
 async fn every_page(app: &TestApp, m: &Client) -> Vec<(String, Page)> {
     let run = wait_for_runs(app, 1).await;
-    assert_eq!(
-        run.outcome.as_deref(),
-        Some("succeeded"),
-        "{:?}",
-        run.message
-    );
+    assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
     // A second run (Sync now) and a failed form post, so those paths log too.
     m.post("/settings/integrations/sync", &[]).await;
     wait_for_runs(app, 2).await;
