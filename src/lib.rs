@@ -7,6 +7,7 @@
 //! - [`hris`] turns provider JSON into our own [`hris::Snapshot`].
 //! - [`directory`] holds the people/groups domain types, [`db`] the queries on SQLite or PostgreSQL.
 
+pub mod access;
 pub mod app;
 pub mod auth;
 pub mod cli;

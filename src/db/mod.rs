@@ -13,6 +13,7 @@ pub mod groups;
 pub mod integrations;
 pub mod jobs;
 pub mod login_attempts;
+pub mod login_tokens;
 pub mod outbox;
 pub mod people;
 pub mod private;

@@ -113,7 +113,7 @@ pub(super) async fn login(
         ),
         LoginOutcome::Throttled => (
             StatusCode::TOO_MANY_REQUESTS,
-            "Too many failed attempts. For your security, logging in is paused for 15 minutes; try again later or ask a company manager to reset your password.",
+            "Too many failed attempts. For your security, logging in is paused for 15 minutes; try again later, or choose a new password with \"Forgot your password?\".",
         ),
         LoginOutcome::Busy => (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -1,6 +1,7 @@
 //! The web application: one route table, guards as extractors and layers, pages rendered by
 //! askama templates that sit next to their handlers.
 
+mod access;
 mod auth;
 mod csrf;
 mod error;
@@ -15,6 +16,7 @@ mod integrations;
 mod layout;
 mod next;
 mod owned;
+mod password;
 mod people;
 mod query;
 mod security;
@@ -103,7 +105,19 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/people") }))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route(
+            "/forgot-password",
+            get(password::forgot_form).post(password::forgot),
+        )
+        .route(
+            "/password/{token}",
+            get(password::set_form).post(password::set),
+        )
         .route("/people", get(people::list).post(people::create))
+        .route("/people/invite-all", post(access::invite_all))
+        .route("/people/{id}/invite", post(access::invite_one))
+        .route("/people/{id}/role", post(access::set_role))
+        .route("/people/{id}/login/remove", post(access::remove_login))
         .route("/people/new", get(people::new_form))
         .route("/people/{id}", get(people::show).post(people::update))
         .route("/people/{id}/edit", get(people::edit_form))

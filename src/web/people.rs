@@ -35,6 +35,8 @@ pub struct ListQuery {
     group: Option<String>,
     status: Option<String>,
     page: Option<i64>,
+    /// How many people "Invite all" just invited.
+    invited: Option<i64>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -54,6 +56,7 @@ pub(super) struct ListPage {
     prev_link: Option<String>,
     next_link: Option<String>,
     can_edit: bool,
+    invited: Option<i64>,
 }
 
 fn page_link(q: &str, department: &str, group: &str, status: &str, page: i64) -> String {
@@ -123,6 +126,7 @@ pub(super) async fn list(
         page,
         pages,
         can_edit: user.is_manager(),
+        invited: q.invited,
     })
 }
 
@@ -136,6 +140,7 @@ pub(super) struct ShowPage {
     groups: Vec<Group>,
     can_edit: bool,
     owned: Ownership,
+    access: Option<super::access::AccessPanel>,
 }
 
 impl ShowPage {
@@ -151,6 +156,7 @@ pub(super) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(notice): Query<super::access::NoticeQuery>,
 ) -> Result<ShowPage, AppError> {
     let company = user.company_id();
     let person = people::get(&state.db, company, id)
@@ -173,6 +179,7 @@ pub(super) async fn show(
         groups,
         can_edit: user.is_manager(),
         owned: Ownership::of(person.source),
+        access: super::access::panel(&state, &user, &person, &notice).await?,
         person,
     })
 }
@@ -567,6 +574,23 @@ async fn save(
         }
     };
     let mut tx = state.db.begin().await?;
+    if let Some(pid) = id
+        && !input.active
+        && let Some(stored) = people::get(&state.db, company, pid).await?
+        && crate::access::roles::is_last_active_manager(&mut tx, &stored).await?
+    {
+        drop(tx);
+        let mut errors = Errors::default();
+        errors.add(
+            "active",
+            format!(
+                "{} is the last active company manager: make someone else a company manager before deactivating them.",
+                stored.full_name()
+            ),
+        );
+        let page = form_page(state, user, id, values, errors, owned).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let written = match id {
         Some(id) => people::update(&mut tx, company, id, &input)
             .await

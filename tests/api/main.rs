@@ -5,6 +5,7 @@ mod helpers;
 mod smtp_server;
 mod tcp_proxy;
 
+mod access;
 mod auth;
 mod browser;
 mod browser_history;
