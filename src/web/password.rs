@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::{ConnectInfo, Path, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use tower_sessions::Session;
@@ -19,6 +19,30 @@ use crate::{
     web::{AppError, AppState, csrf, extract::start_session, form::FormData, layout::Layout},
 };
 
+/// An anonymous page with the double-submit form token (no session row for a visitor), and its
+/// cookie on a first visit.
+async fn anonymous(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    title: &str,
+) -> Result<(Layout, Option<header::HeaderValue>), AppError> {
+    let (csrf, cookie) = csrf::form_token(session, headers, state.config.tls).await?;
+    Ok((Layout::anonymous(csrf, title), cookie))
+}
+
+fn respond(
+    status: StatusCode,
+    page: impl IntoResponse,
+    cookie: Option<header::HeaderValue>,
+) -> Response {
+    let mut res = (status, page).into_response();
+    if let Some(c) = cookie {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "password/forgot.html")]
 pub(super) struct ForgotPage {
@@ -27,22 +51,29 @@ pub(super) struct ForgotPage {
     error: Option<String>,
 }
 
-pub(super) async fn forgot_form(session: Session) -> Result<ForgotPage, AppError> {
-    Ok(ForgotPage {
-        layout: Layout::anonymous(csrf::token(&session).await?, "Forgot your password?"),
+pub(super) async fn forgot_form(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (layout, cookie) = anonymous(&state, &session, &headers, "Forgot your password?").await?;
+    let page = ForgotPage {
+        layout,
         sent: false,
         error: None,
-    })
+    };
+    Ok(respond(StatusCode::OK, page, cookie))
 }
 
 pub(super) async fn forgot(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
+    headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AppError> {
     let email = form.get("email");
-    let layout = Layout::anonymous(csrf::token(&session).await?, "Forgot your password?");
+    let (layout, _) = anonymous(&state, &session, &headers, "Forgot your password?").await?;
     if email.is_empty() || email.chars().count() > limits::EMAIL {
         let page = ForgotPage {
             layout,
@@ -92,16 +123,24 @@ pub struct Welcome {
 async fn page(
     state: &AppState,
     session: &Session,
+    headers: &HeaderMap,
     token: &str,
+    status: StatusCode,
     error: Option<String>,
-) -> Result<SetPage, AppError> {
+) -> Result<Response, AppError> {
     let link = password::check_link(&state.db, token).await?;
     let title = match &link {
         Some(l) if l.purpose == "invitation" => "Welcome to Roster",
         _ => "Choose a new password",
     };
-    Ok(SetPage {
-        layout: Layout::anonymous(csrf::token(session).await?, title),
+    let (layout, cookie) = anonymous(state, session, headers, title).await?;
+    let status = if link.is_none() {
+        StatusCode::GONE
+    } else {
+        status
+    };
+    let page = SetPage {
+        layout,
         token: token.to_string(),
         welcome: link.map(|l| Welcome {
             invitation: l.purpose == "invitation",
@@ -111,26 +150,23 @@ async fn page(
         }),
         error,
         min_len: MIN_PASSWORD_LEN,
-    })
+    };
+    Ok(respond(status, page, cookie))
 }
 
 pub(super) async fn set_form(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let p = page(&state, &session, &token, None).await?;
-    let status = if p.welcome.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::GONE
-    };
-    Ok((status, p).into_response())
+    page(&state, &session, &headers, &token, StatusCode::OK, None).await
 }
 
 pub(super) async fn set(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Path(token): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
@@ -139,7 +175,7 @@ pub(super) async fn set(
             .await?;
     match outcome {
         Ok(person_id) => {
-            start_session(&session, person_id).await?;
+            start_session(&session, person_id, &state.config).await?;
             Ok(Redirect::to("/people").into_response())
         }
         Err(e) => {
@@ -147,8 +183,15 @@ pub(super) async fn set(
                 SetPasswordError::InvalidLink => StatusCode::GONE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let p = page(&state, &session, &token, Some(e.to_string())).await?;
-            Ok((status, p).into_response())
+            page(
+                &state,
+                &session,
+                &headers,
+                &token,
+                status,
+                Some(e.to_string()),
+            )
+            .await
         }
     }
 }
