@@ -124,20 +124,20 @@ backends! {
     }
 }
 
-/// Idle window of 4 s: requests every 2 s keep the session alive well past 4 s; then 6 s of
-/// quiet end it.
+/// Idle window of 8 s: requests every 3 s keep the session alive well past 8 s; then 12 s of
+/// quiet end it. (Wide margins: the test machine may be loaded, and a request can be slow.)
 async fn activity_slides_the_session(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |c| c.session_idle_seconds = Some(4)).await;
+    let app = TestApp::spawn_with(backend, |c| c.session_idle_seconds = Some(8)).await;
     let c = app.manager().await;
     for _ in 0..5 {
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
         assert_eq!(
             c.get("/people").await.status,
             200,
             "active within the idle window"
         );
     }
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    tokio::time::sleep(Duration::from_secs(12)).await;
     let after = c.get("/people").await;
     assert_eq!(after.status, 303, "idle longer than the window");
     assert_eq!(after.location.as_deref(), Some("/login?next=%2Fpeople"));
