@@ -9,7 +9,12 @@
 use std::time::Duration;
 
 use crate::{
-    db::{Db, fault::fault, jobs::oldest_due_wait_secs, readiness::probe_write},
+    db::{
+        Db,
+        fault::{Fault, disk_full, fault},
+        jobs::oldest_due_wait_secs,
+        readiness::probe_write,
+    },
     worker::WorkerHealth,
 };
 
@@ -28,6 +33,9 @@ pub async fn check(db: &Db, worker: &WorkerHealth) -> Result<(), String> {
         Ok(Err(e)) => return Err(format!("database not writable: {}", short(&e))),
         // SQLite: another transaction holds the write lock (a sync applying), so writes work.
         Err(_) => {}
+    }
+    if disk_full(db) {
+        return Err(format!("database not writable: {}", Fault::DiskFull));
     }
     if !worker.running() {
         return Ok(());

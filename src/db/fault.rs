@@ -53,6 +53,24 @@ pub fn fault(err: &sqlx::Error) -> Option<Fault> {
     }
 }
 
+/// SQLite: whether the disk that holds the database file has (almost) no room left. A write
+/// that ran out of room does not always say SQLITE_FULL: SQLite may roll the transaction back
+/// by itself, and the next statement fails on something else (a foreign key).
+pub fn disk_full(db: &crate::db::Db) -> bool {
+    const ROOM: u64 = 256 * 1024;
+    let crate::db::Db::Sqlite(pool) = db else {
+        return false;
+    };
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let dir = file.parent().map(|d| d.to_path_buf()).unwrap_or(file);
+    rustix::fs::statvfs(&dir).is_ok_and(|s| s.f_bavail.saturating_mul(s.f_frsize) < ROOM)
+}
+
+/// The fault behind `err` on `db`: the first database error in the chain, or a full disk.
+pub fn fault_on(db: &crate::db::Db, err: &anyhow::Error) -> Option<Fault> {
+    fault_in(err).or_else(|| disk_full(db).then_some(Fault::DiskFull))
+}
+
 /// [`fault`] of the first database error in an `anyhow` chain.
 pub fn fault_in(err: &anyhow::Error) -> Option<Fault> {
     err.chain()

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod companies;
 pub mod fault;
 pub mod groups;
+mod hygiene;
 pub mod integrations;
 pub mod jobs;
 pub mod login_attempts;
@@ -84,6 +85,7 @@ impl Db {
         if url.is_postgres() {
             let pool = PgPoolOptions::new()
                 .max_connections(10)
+                .after_release(hygiene::postgres_after_release)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url.expose())
                 .await
@@ -112,6 +114,8 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .after_release(hygiene::sqlite_after_release)
+                .before_acquire(hygiene::sqlite_before_acquire)
                 .connect_with(opts)
                 .await
                 .with_context(|| format!("could not open the SQLite database {url}"))?;

@@ -237,8 +237,12 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
     match result {
         Ok(report) => Ok(report),
         Err(e) => {
-            // Anything unexpected (database trouble): the run still ends, with the reason.
-            let message = format!("The sync failed: {e:#}. Nothing was changed.");
+            // Anything unexpected (database trouble): the run still ends, with the reason, in
+            // words when the database itself failed ("the database disk is full").
+            let message = match crate::db::fault::fault_on(&ctx.db, &e) {
+                Some(fault) => format!("The sync failed: {fault}. Nothing was changed."),
+                None => format!("The sync failed: {e:#}. Nothing was changed."),
+            };
             tracing::error!(run_id, error = %message, "sync run failed");
             let kind = FailureKind::of_error(&e);
             Ok(finish_failed(&ctx.db, run_id, kind, message, started, true).await?)

@@ -16,6 +16,7 @@ mod directory;
 mod double_sync;
 mod error_pages;
 mod faults_postgres;
+mod faults_sqlite;
 mod file_modes;
 mod forms;
 mod inputs;
