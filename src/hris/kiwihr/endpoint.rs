@@ -356,12 +356,7 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused_with_the_expected_shape_in_the_message() {
-        for input in [
-            "",
-            "acme",
-            "acme.kiwihr.com/api/graphql",
-            "file:///etc/passwd",
-        ] {
+        for input in ["", "acme", "acme.kiwihr", "file:///etc/passwd"] {
             let msg = refused(input).to_string();
             assert!(msg.starts_with(EXPECTED_SHAPE), "{input}: {msg}");
         }
