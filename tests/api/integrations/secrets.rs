@@ -1,11 +1,19 @@
-//! After connecting, no page and no log line holds the client secret or the API token. Runs on a
-//! current-thread runtime with a thread-local log subscriber, so every task of this test's app
-//! (web, the sync job) logs into this test's buffer and no other test's.
+//! After connecting, no page and no log line holds the client secret or the API token.
+//!
+//! The log is captured by one process-wide subscriber that records only while a test of this module
+//! runs. A thread-local subscriber per test (`set_default`) lost events at random when many tests
+//! ran at once (tracing's callsite interest is shared by every thread), so the sanity check that
+//! the sync's own "sync finished" line was captured failed on a busy machine. Lines from other
+//! tests that run at the same time are recorded too, which only widens the check: no log line of
+//! any of them may hold the secret either.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    Arc, Mutex, OnceLock,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use roster::hris::Provider;
-use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::{Layer, filter::filter_fn, fmt::MakeWriter, layer::SubscriberExt};
 
 use super::*;
 
@@ -26,6 +34,46 @@ impl<'a> MakeWriter<'a> for Captured {
     type Writer = Captured;
     fn make_writer(&'a self) -> Captured {
         self.clone()
+    }
+}
+
+/// How many tests of this module are capturing now; nothing is formatted while it is 0.
+static CAPTURING: AtomicUsize = AtomicUsize::new(0);
+
+/// The process-wide log buffer, installed once.
+fn captured() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Captured::default();
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .with_filter(filter_fn(|_| CAPTURING.load(Ordering::SeqCst) > 0));
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+            .expect("no other test installs a global log subscriber");
+        logs
+    })
+}
+
+/// Records the log from its creation until it is dropped.
+struct Capture(usize);
+
+impl Capture {
+    fn start() -> Capture {
+        let logs = captured();
+        CAPTURING.fetch_add(1, Ordering::SeqCst);
+        Capture(logs.0.lock().unwrap().len())
+    }
+    /// What was logged since this capture started.
+    fn text(&self) -> String {
+        let all = captured().0.lock().unwrap();
+        String::from_utf8_lossy(&all[self.0..]).into_owned()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        CAPTURING.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -68,13 +116,7 @@ async fn every_page(app: &TestApp, m: &Client) -> Vec<(String, Page)> {
 }
 
 async fn nothing_leaks(backend: Backend, provider: Provider) {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = Capture::start();
 
     let fakes = start_fakes(15).await;
     let app = spawn_with_fakes(backend, &fakes).await;
@@ -98,7 +140,7 @@ async fn nothing_leaks(backend: Backend, provider: Provider) {
         .unwrap();
     assert!(!stored.hint.contains(secret));
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = capture.text();
     assert!(
         text.contains("sync finished"),
         "the job's logs were captured:\n{text}"
@@ -106,22 +148,22 @@ async fn nothing_leaks(backend: Backend, provider: Provider) {
     assert!(!text.contains(secret), "a log line holds the secret");
 }
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_personio_secret_is_in_no_page_and_no_log_sqlite() {
     nothing_leaks(Backend::Sqlite, Provider::Personio).await;
 }
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_personio_secret_is_in_no_page_and_no_log_postgres() {
     nothing_leaks(Backend::Postgres, Provider::Personio).await;
 }
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kiwihr_token_is_in_no_page_and_no_log_sqlite() {
     nothing_leaks(Backend::Sqlite, Provider::Kiwihr).await;
 }
 
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kiwihr_token_is_in_no_page_and_no_log_postgres() {
     nothing_leaks(Backend::Postgres, Provider::Kiwihr).await;
 }
