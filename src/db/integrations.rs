@@ -5,7 +5,8 @@ use time::OffsetDateTime;
 use crate::{
     crypto::Sealed,
     db::{Db, Tx},
-    hris::Provider,
+    directory::Attribute,
+    hris::{Provider, ownership::Connection},
     on_db, on_tx,
 };
 
@@ -17,6 +18,18 @@ pub struct Integration {
     pub hint: String,
     pub connected_by: Option<String>,
     pub connected_at: OffsetDateTime,
+    /// Owned attributes the credential did not read in the last applied sync.
+    pub unread: Vec<Attribute>,
+}
+
+impl Integration {
+    /// What the lock rule needs to know about this connection.
+    pub fn connection(&self) -> Connection {
+        Connection {
+            provider: self.provider,
+            unread: self.unread.clone(),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -29,6 +42,7 @@ struct Row {
     hint: String,
     connected_by: Option<String>,
     connected_at: OffsetDateTime,
+    unread_fields: String,
 }
 
 /// The associated data that binds a ciphertext to its company and provider.
@@ -42,7 +56,7 @@ pub fn context(company_id: i64, provider: Provider) -> String {
 pub async fn get(db: &Db, company_id: i64) -> sqlx::Result<Option<Integration>> {
     let row: Option<Row> = on_db!(db, p => sqlx::query_as(
         "select i.company_id, i.provider, i.credentials, i.nonce, i.key_id, i.hint, \
-         p.first_name || ' ' || p.last_name as connected_by, i.connected_at \
+         p.first_name || ' ' || p.last_name as connected_by, i.connected_at, i.unread_fields \
          from integrations i left join people p on p.id = i.connected_by where i.company_id = $1")
         .bind(company_id).fetch_optional(p).await)?;
     Ok(row.and_then(|r| {
@@ -57,6 +71,11 @@ pub async fn get(db: &Db, company_id: i64) -> sqlx::Result<Option<Integration>> 
             hint: r.hint,
             connected_by: r.connected_by,
             connected_at: r.connected_at,
+            unread: r
+                .unread_fields
+                .split(',')
+                .filter_map(Attribute::parse)
+                .collect(),
         })
     }))
 }
@@ -76,6 +95,27 @@ pub async fn insert(
          values ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(company_id).bind(provider.as_str()).bind(&sealed.ciphertext).bind(&sealed.nonce)
         .bind(&sealed.key_id).bind(hint).bind(by).bind(crate::db::now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The company's connection, for the lock rule (`None` when no HRIS is connected).
+pub async fn connection(db: &Db, company_id: i64) -> sqlx::Result<Option<Connection>> {
+    Ok(get(db, company_id).await?.map(|i| i.connection()))
+}
+
+/// Records which owned attributes the credential did not read, when `provider` is still the
+/// connected one (a sync applied after a disconnect changes no integration).
+pub async fn set_unread(
+    tx: &mut Tx,
+    company_id: i64,
+    provider: Provider,
+    unread: &[Attribute],
+) -> sqlx::Result<()> {
+    let keys: Vec<&str> = unread.iter().map(|a| a.key()).collect();
+    on_tx!(tx, c => sqlx::query(
+        "update integrations set unread_fields = $1 where company_id = $2 and provider = $3")
+        .bind(keys.join(",")).bind(company_id).bind(provider.as_str())
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod login_attempts;
 pub mod login_tokens;
 pub mod outbox;
 pub mod people;
+pub mod person_history;
 pub mod private;
 pub mod readiness;
 pub mod run_people;

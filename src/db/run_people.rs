@@ -46,12 +46,13 @@ struct SummaryRow {
 }
 
 /// Every person the run changed or warned about, in no particular order. The flags come from
-/// the rows' fields: a created person's link row has no `before`; `active` going to `inactive`
+/// the rows' fields: a created person has one `created` row (older runs: a link row without a
+/// `before`); `active` going to `inactive`
 /// is a deactivation, `inactive` to `active` a reactivation.
 pub async fn summaries(db: &Db, run_id: i64) -> sqlx::Result<Vec<PersonSummary>> {
     let sql = "with items as ( \
             select person_id, person_name as name, \
-              case when field = 'source' and before is null then 1 else 0 end as c, \
+              case when field = 'created' or (field = 'source' and before is null) then 1 else 0 end as c, \
               case when field = 'active' and before = 'active' and after = 'inactive' then 1 else 0 end as d, \
               case when field = 'active' and before = 'inactive' and after = 'active' then 1 else 0 end as r, \
               case when field <> 'active' then 1 else 0 end as u, \
@@ -90,12 +91,35 @@ pub struct ChangeRecord {
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Why the sync made the change, where reconcile said.
+    pub reason: Option<String>,
 }
 
 impl ChangeRecord {
     pub fn key(&self) -> PersonKey {
         PersonKey::of(self.person_id, &self.person_name)
     }
+}
+
+/// The rows as the pages read them: a created person's one row becomes one row per initial
+/// value (same id, no `before`), in the order a person's page lists attributes.
+fn expand_created(rows: Vec<ChangeRecord>) -> Vec<ChangeRecord> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if row.field != crate::sync::history::CREATED {
+            out.push(row);
+            continue;
+        }
+        let values = crate::sync::history::initial_values(row.after.as_deref().unwrap_or_default());
+        out.extend(values.into_iter().map(|(a, v)| ChangeRecord {
+            field: a.key().to_string(),
+            before: None,
+            after: Some(v),
+            reason: None,
+            ..row.clone()
+        }));
+    }
+    out
 }
 
 /// A warning about one person.
@@ -146,12 +170,13 @@ pub async fn changes_of(
 ) -> sqlx::Result<Vec<ChangeRecord>> {
     on_db!(db, p => {
         let mut q = sqlx::QueryBuilder::new(
-            "select id, person_id, person_name, field, before, after from sync_changes where run_id = ");
+            "select id, person_id, person_name, field, before, after, reason from sync_changes where run_id = ");
         q.push_bind(run_id).push(" and ");
         push_keys(&mut q, "person_name", keys);
         q.push(" order by id");
         q.build_query_as().fetch_all(p).await
     })
+    .map(expand_created)
 }
 
 /// The warnings about `keys` in this run.
@@ -194,7 +219,8 @@ pub async fn changes_after(
     limit: i64,
 ) -> sqlx::Result<Vec<ChangeRecord>> {
     on_db!(db, p => sqlx::query_as(
-        "select id, person_id, person_name, field, before, after from sync_changes \
+        "select id, person_id, person_name, field, before, after, reason from sync_changes \
          where run_id = $1 and id > $2 order by id limit $3")
         .bind(run_id).bind(after_id).bind(limit).fetch_all(p).await)
+    .map(expand_created)
 }

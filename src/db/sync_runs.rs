@@ -303,12 +303,14 @@ pub struct Change {
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Why the sync made the change ("status Inactive in Personio"), where reconcile said.
+    pub reason: Option<String>,
 }
 
 pub async fn insert_change(tx: &mut Tx, run_id: i64, c: &Change) -> sqlx::Result<()> {
     on_tx!(tx, conn => sqlx::query(
-        "insert into sync_changes (run_id, person_id, person_name, field, before, after) values ($1, $2, $3, $4, $5, $6)")
-        .bind(run_id).bind(c.person_id).bind(&c.person_name).bind(&c.field).bind(&c.before).bind(&c.after)
+        "insert into sync_changes (run_id, person_id, person_name, field, before, after, reason) values ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(run_id).bind(c.person_id).bind(&c.person_name).bind(&c.field).bind(&c.before).bind(&c.after).bind(&c.reason)
         .execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -324,9 +326,10 @@ pub async fn insert_changes(tx: &mut Tx, run_id: i64, rows: &[Change]) -> sqlx::
             let field: Vec<&str> = chunk.iter().map(|c| c.field.as_str()).collect();
             let before: Vec<Option<&str>> = chunk.iter().map(|c| c.before.as_deref()).collect();
             let after: Vec<Option<&str>> = chunk.iter().map(|c| c.after.as_deref()).collect();
+            let reason: Vec<Option<&str>> = chunk.iter().map(|c| c.reason.as_deref()).collect();
             sqlx::query(
-                "insert into sync_changes (run_id, person_id, person_name, field, before, after) \
-                 select $1, u.* from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) as u",
+                "insert into sync_changes (run_id, person_id, person_name, field, before, after, reason) \
+                 select $1, u.* from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) as u",
             )
             .bind(run_id)
             .bind(&person)
@@ -334,6 +337,7 @@ pub async fn insert_changes(tx: &mut Tx, run_id: i64, rows: &[Change]) -> sqlx::
             .bind(&field)
             .bind(&before)
             .bind(&after)
+            .bind(&reason)
             .execute(&mut **t)
             .await?;
         }
@@ -342,10 +346,10 @@ pub async fn insert_changes(tx: &mut Tx, run_id: i64, rows: &[Change]) -> sqlx::
     for chunk in rows.chunks(1_000) {
         on_tx!(tx, conn => {
             let mut q = sqlx::QueryBuilder::new(
-                "insert into sync_changes (run_id, person_id, person_name, field, before, after) ");
+                "insert into sync_changes (run_id, person_id, person_name, field, before, after, reason) ");
             q.push_values(chunk, |mut b, c| {
                 b.push_bind(run_id).push_bind(c.person_id).push_bind(&c.person_name)
-                    .push_bind(&c.field).push_bind(&c.before).push_bind(&c.after);
+                    .push_bind(&c.field).push_bind(&c.before).push_bind(&c.after).push_bind(&c.reason);
             });
             q.build().execute(conn).await.map(|r| r.rows_affected())
         })?;

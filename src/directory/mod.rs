@@ -3,9 +3,11 @@
 //! These types know nothing of HTTP or SQL; the web forms, the database rows and the sync plan all
 //! speak in them.
 
+pub mod attributes;
 mod email;
 pub mod limits;
 mod person;
 
+pub use attributes::{Attribute, Kind};
 pub use email::{Email, EmailError};
 pub use person::{Group, Person, Role, Source};

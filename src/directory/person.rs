@@ -27,7 +27,13 @@ impl Source {
             _ => return None,
         })
     }
-    /// The name a user reads ("Managed by Personio").
+    /// The source a [`Source::label`] names ("Personio" → Personio).
+    pub fn from_label(label: &str) -> Option<Source> {
+        [Source::Manual, Source::Personio, Source::Kiwihr]
+            .into_iter()
+            .find(|s| s.label() == label)
+    }
+    /// The name a user reads ("Synced from Personio").
     pub fn label(self) -> &'static str {
         match self {
             Source::Manual => "Roster",

@@ -46,7 +46,12 @@ pub const ALL_KEYS: &[&str] = &[
     "dynamic_70113",
     "dynamic_70114",
     "dynamic_70115",
+    // Date of birth: a custom attribute Personio names by `universal_id`, as real accounts do.
+    "dynamic_70116",
 ];
+
+/// The fake's date-of-birth attribute and its Personio-wide name.
+const BIRTH_DATE_KEY: &str = "dynamic_70116";
 
 /// What the fake does with `limit` above the cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -671,7 +676,9 @@ async fn attributes(State(st): State<Arc<Inner>>, headers: HeaderMap) -> Respons
         .filter(|k| st.readable(k))
         .map(|k| {
             let (label, kind) = label_and_kind(k, sample.as_ref());
-            let universal = if k.starts_with("dynamic_") {
+            let universal = if *k == BIRTH_DATE_KEY {
+                json!("date_of_birth")
+            } else if k.starts_with("dynamic_") {
                 Value::Null
             } else {
                 json!(k)
@@ -704,6 +711,7 @@ fn label_and_kind(key: &str, sample: Option<&FakePerson>) -> (String, &'static s
         "termination_date" => ("Termination date", "date"),
         "employment_type" => ("Employment type", "standard"),
         "weekly_working_hours" => ("Weekly hours", "standard"),
+        BIRTH_DATE_KEY => ("Date of birth", "date"),
         _ => ("Attribute", "standard"),
     };
     (label.to_owned(), kind)
@@ -877,6 +885,7 @@ fn render(
             "termination_date" => std(date(p.termination_date)),
             "employment_type" => std(json!("internal")),
             "weekly_working_hours" => std(json!(p.weekly_working_hours)),
+            BIRTH_DATE_KEY => attr(&label, date(p.birth_date), kind, Some("date_of_birth")),
             k => match p.custom.iter().find(|c| c.key == k) {
                 Some(c) => attr(&c.label, c.value.clone(), c.kind, None),
                 None => continue,

@@ -2,6 +2,7 @@
 //! database. A client returns every page or an error, never a part.
 
 pub mod kiwihr;
+pub mod ownership;
 pub mod pacing;
 pub mod personio;
 pub mod providers;

@@ -115,6 +115,9 @@ pub struct HrisPerson {
     pub active: Option<bool>,
     /// The raw status text when `active` is `None` because the value was unknown, for the error.
     pub unknown_status: Option<String>,
+    /// The provider's status word as sent (Personio `status`: "inactive", "leave", …), for the
+    /// reason the history gives; `None` where the provider has only a flag (kiwiHR `isActive`).
+    pub status: Option<String>,
     /// Contract end (kiwiHR `employmentEndDate`): a date before today deactivates.
     pub end_date: Option<Date>,
     pub manager: Field<ManagerRef>,

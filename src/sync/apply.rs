@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::{
     db::{
-        Tx, groups, people,
+        Tx, groups, integrations, people,
         sync_runs::{self, Change, Note},
     },
     session_store,
@@ -17,7 +17,7 @@ use super::{GroupRef, NewValue, PersonRef, Plan};
 /// Most names listed for "not in the HRIS" in one run; the count is always given.
 const MAX_LISTED: usize = 500;
 
-/// History rows built and written at a time (a first sync of 50,000 people has ~500,000).
+/// History rows built and written at a time (a first sync of 50,000 people has ~50,000).
 const HISTORY_CHUNK: usize = 10_000;
 
 /// Applies `plan` inside `tx` and records its history under `run_id`.
@@ -73,9 +73,10 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
     let mut changes = plan.history_rows().map(|row| Change {
         person_id: person(row.person),
         person_name: row.person_name,
-        field: row.field.as_str().to_string(),
+        field: row.field.key().to_string(),
         before: row.before,
         after: row.after,
+        reason: row.reason,
     });
     loop {
         let chunk: Vec<Change> = changes.by_ref().take(HISTORY_CHUNK).collect();
@@ -84,6 +85,7 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
         }
         sync_runs::insert_changes(tx, run_id, &chunk).await?;
     }
+    integrations::set_unread(tx, company, plan.provider, &plan.unread).await?;
     record_notes(tx, plan, run_id, &|r| person(r)).await
 }
 

@@ -7,12 +7,13 @@ use foldhash::{HashMap, HashMapExt};
 
 use time::Date;
 
-use crate::directory::Person;
+use crate::directory::{Person, attributes::status_value};
 use crate::hris::{Field, Provider};
 
 use super::Rules;
-use super::history::{link_label, yes_no};
-use super::plan::{FieldChange, NewPerson, NewValue, PersonField};
+use super::history::link_label;
+use super::plan::{FieldChange, NewPerson, NewValue};
+use super::reasons;
 use super::reconcile::Entry;
 
 /// What the HRIS wants a synced person's columns to be; `None` = leave as is.
@@ -27,6 +28,8 @@ pub(super) struct Desired {
     pub employee_number: Option<Option<String>>,
     pub first_hired_on: Option<Option<Date>>,
     pub active: bool,
+    /// Why the person is (or is not) active, for the history.
+    pub status_reason: String,
 }
 
 impl Desired {
@@ -48,6 +51,7 @@ impl Desired {
             employee_number: text(&hp.employee_number),
             first_hired_on: hp.first_hired_on.shared().map(|d| d.copied()),
             active: hp.active == Some(true) && !ended,
+            status_reason: reasons::status(hp, rules.today, rules.provider),
         }
     }
 
@@ -79,12 +83,13 @@ fn text(f: &Field<String>) -> Option<Option<String>> {
     })
 }
 
-pub(super) fn active_change(before: bool, after: bool) -> FieldChange {
+pub(super) fn active_change(before: bool, after: bool, reason: String) -> FieldChange {
     FieldChange::new(
-        Some(yes_no(before)),
-        Some(yes_no(after)),
+        Some(status_value(before).to_string()),
+        Some(status_value(after).to_string()),
         NewValue::Active(after),
     )
+    .because(reason)
 }
 
 /// A nullable column: the row's value, the wanted one (`None` = leave), how to set it.
@@ -109,14 +114,17 @@ pub(super) fn column_changes(
     let mut out = Vec::new();
     let source = provider.source();
     if p.source != source || p.source_id.as_deref() != Some(e.hp.source_id.as_str()) {
-        out.push(FieldChange::new(
-            Some(link_label(p.source, p.source_id.as_deref().unwrap_or(""))),
-            Some(link_label(source, &e.hp.source_id)),
-            NewValue::Link {
-                source,
-                source_id: e.hp.source_id.clone(),
-            },
-        ));
+        out.push(
+            FieldChange::new(
+                Some(link_label(p.source, p.source_id.as_deref().unwrap_or(""))),
+                Some(link_label(source, &e.hp.source_id)),
+                NewValue::Link {
+                    source,
+                    source_id: e.hp.source_id.clone(),
+                },
+            )
+            .because(reasons::adopted(provider)),
+        );
     }
     if p.email != d.email {
         out.push(FieldChange::new(
@@ -168,10 +176,10 @@ pub(super) fn column_changes(
         }
     }
     if p.active != active {
-        out.push(active_change(p.active, active));
+        out.push(active_change(p.active, active, d.status_reason.clone()));
     }
     // The history reads best in one fixed order: the link first, then the columns.
-    out.sort_by_key(|c| (c.field != PersonField::Link, c.field));
+    out.sort_by_key(|c| c.field);
     out
 }
 

@@ -1,63 +1,133 @@
-//! The history of a plan: one row per changed value, for `sync_changes` and the run pages.
+//! The history of a plan, for `sync_changes` and the run pages: one row per changed value of an
+//! existing person (with the reason reconcile recorded), and **one** row per created person
+//! carrying their initial values as JSON (a first sync of 50,000 people writes 50,000 rows, not
+//! half a million).
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::directory::Source;
+use crate::directory::{Attribute, Source, attributes::status_value};
 
-use super::plan::{NewPerson, PersonField, PersonRef, Plan};
+use super::plan::{NewPerson, PersonRef, Plan};
+
+/// What a history row records: a created person, or one attribute of an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HistoryField {
+    /// `after` holds the initial values: see [`initial_values`].
+    Created,
+    Attribute(Attribute),
+}
+
+impl HistoryField {
+    /// The `sync_changes.field` column: "created", or the attribute's key.
+    pub fn key(self) -> &'static str {
+        match self {
+            HistoryField::Created => CREATED,
+            HistoryField::Attribute(a) => a.key(),
+        }
+    }
+    pub fn parse(key: &str) -> Option<HistoryField> {
+        match key {
+            CREATED => Some(HistoryField::Created),
+            other => Attribute::parse(other).map(HistoryField::Attribute),
+        }
+    }
+    /// What a person reads: "Created", "Job", "Hire date", ….
+    pub fn label(self) -> &'static str {
+        match self {
+            HistoryField::Created => "Created",
+            HistoryField::Attribute(a) => a.label(),
+        }
+    }
+}
+
+/// The `sync_changes.field` of a created person's row.
+pub const CREATED: &str = "created";
 
 /// One row for `sync_changes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRow {
     pub person: PersonRef,
     pub person_name: String,
-    pub field: PersonField,
+    pub field: HistoryField,
     pub before: Option<String>,
     pub after: Option<String>,
+    pub reason: Option<String>,
 }
 
 impl Plan {
-    /// Every change as a history row: each column of each update, each field set on a created
-    /// person, each manager change and each membership added (`after`) or removed (`before`).
+    /// Every change as a history row: each column of each update, one row per created person,
+    /// each manager change and each membership added (`after`) or removed (`before`) of an
+    /// existing person (a created person's manager and groups are among its initial values).
     pub fn history(&self) -> Vec<HistoryRow> {
         self.history_rows().collect()
     }
 
-    /// [`Plan::history`] one row at a time: a first sync of 50,000 people has half a million
-    /// rows, which apply writes in chunks instead of holding them all.
+    /// [`Plan::history`] one row at a time, so apply writes them in chunks.
     pub fn history_rows(&self) -> impl Iterator<Item = HistoryRow> + '_ {
         let updates = self.updates.iter().flat_map(|u| {
             u.changes.iter().map(move |c| HistoryRow {
                 person: PersonRef::Existing(u.person_id),
                 person_name: u.name.clone(),
-                field: c.field,
+                field: HistoryField::Attribute(c.field),
                 before: c.before.clone(),
                 after: c.after.clone(),
+                reason: c.reason.clone(),
             })
         });
-        let creates = self.creates.iter().flat_map(created_rows);
-        let managers = self.managers.iter().map(|m| HistoryRow {
-            person: m.person,
-            person_name: m.name.clone(),
-            field: PersonField::Manager,
-            before: m.before.clone(),
-            after: m.after.clone(),
+        let mut managers: HashMap<usize, &str> = HashMap::new();
+        for m in &self.managers {
+            if let (PersonRef::New(k), Some(name)) = (m.person, &m.after) {
+                managers.insert(k, name);
+            }
+        }
+        let mut groups: HashMap<usize, Vec<&str>> = HashMap::new();
+        for m in &self.membership_adds {
+            if let PersonRef::New(k) = m.person {
+                groups.entry(k).or_default().push(&m.group_name);
+            }
+        }
+        let creates = self.creates.iter().map(move |p| HistoryRow {
+            person: PersonRef::New(p.key),
+            person_name: p.full_name(),
+            field: HistoryField::Created,
+            before: None,
+            after: Some(created_json(
+                p,
+                managers.get(&p.key).copied(),
+                groups.get(&p.key).map(Vec::as_slice).unwrap_or_default(),
+            )),
+            reason: None,
         });
+        let managers = self
+            .managers
+            .iter()
+            .filter(|m| existing(&m.person))
+            .map(|m| HistoryRow {
+                person: m.person,
+                person_name: m.name.clone(),
+                field: HistoryField::Attribute(Attribute::Manager),
+                before: m.before.clone(),
+                after: m.after.clone(),
+                reason: Some(m.reason.clone()),
+            });
         let memberships = [
             (&self.membership_removes, true),
             (&self.membership_adds, false),
         ]
         .into_iter()
-        .flat_map(|(list, removed)| {
-            list.iter().map(move |m| {
+        .flat_map(move |(list, removed)| {
+            list.iter().filter(|m| existing(&m.person)).map(move |m| {
                 let g = Some(m.group_name.clone());
                 HistoryRow {
                     person: m.person,
                     person_name: m.person_name.clone(),
-                    field: PersonField::Groups,
+                    field: HistoryField::Attribute(Attribute::Groups),
                     before: if removed { g.clone() } else { None },
                     after: if removed { None } else { g },
+                    reason: None,
                 }
             })
         });
@@ -65,43 +135,48 @@ impl Plan {
     }
 }
 
-/// The history rows of one created person: the link, then every field that is set.
-fn created_rows(p: &NewPerson) -> Vec<HistoryRow> {
-    let mut rows = Vec::with_capacity(11);
-    let set = |field, after: Option<String>| HistoryRow {
-        person: PersonRef::New(p.key),
-        person_name: p.full_name(),
-        field,
-        before: None,
-        after,
-    };
-    let date = |d: Option<Date>| d.map(|d| d.to_string());
-    rows.push(set(
-        PersonField::Link,
-        Some(link_label(p.source, &p.source_id)),
-    ));
-    rows.push(set(PersonField::Email, Some(p.email.clone())));
-    rows.push(set(PersonField::FirstName, Some(p.first_name.clone())));
-    rows.push(set(PersonField::LastName, Some(p.last_name.clone())));
-    for (field, v) in [
-        (PersonField::Position, p.position.clone()),
-        (PersonField::Department, p.department.clone()),
-        (PersonField::Gender, p.gender.clone()),
-        (PersonField::BirthDate, date(p.birth_date)),
-        (PersonField::EmployeeNumber, p.employee_number.clone()),
-        (PersonField::FirstHiredOn, date(p.first_hired_on)),
-    ] {
-        if v.is_some() {
-            rows.push(set(field, v));
-        }
-    }
-    rows.push(set(PersonField::Active, Some(yes_no(p.active))));
-    rows
+fn existing(r: &PersonRef) -> bool {
+    matches!(r, PersonRef::Existing(_))
 }
 
-/// How the history shows `active`.
-pub fn yes_no(b: bool) -> String {
-    if b { "active" } else { "inactive" }.to_string()
+/// A created person's initial values as a JSON object of attribute key → value as the history
+/// stores it (dates `YYYY-MM-DD`, status `active`/`inactive`, groups joined by ", "); unset
+/// attributes are left out.
+fn created_json(p: &NewPerson, manager: Option<&str>, groups: &[&str]) -> String {
+    let date = |d: Option<Date>| d.map(|d| d.to_string());
+    let mut values: BTreeMap<&str, String> = BTreeMap::new();
+    let mut set = |a: Attribute, v: Option<String>| {
+        if let Some(v) = v {
+            values.insert(a.key(), v);
+        }
+    };
+    set(Attribute::HrisId, Some(link_label(p.source, &p.source_id)));
+    set(Attribute::Email, Some(p.email.clone()));
+    set(Attribute::FirstName, Some(p.first_name.clone()));
+    set(Attribute::LastName, Some(p.last_name.clone()));
+    set(Attribute::Position, p.position.clone());
+    set(Attribute::Department, p.department.clone());
+    set(Attribute::Gender, p.gender.clone());
+    set(Attribute::BirthDate, date(p.birth_date));
+    set(Attribute::EmployeeNumber, p.employee_number.clone());
+    set(Attribute::FirstHiredOn, date(p.first_hired_on));
+    set(Attribute::Manager, manager.map(str::to_string));
+    set(
+        Attribute::Groups,
+        (!groups.is_empty()).then(|| groups.join(", ")),
+    );
+    set(Attribute::Active, Some(status_value(p.active).to_string()));
+    serde_json::to_string(&values).expect("a map of strings serialises")
+}
+
+/// A created row's initial values, in the order a person's page lists attributes: what the
+/// pages show for a "created" row (unknown keys are skipped; unreadable JSON gives nothing).
+pub fn initial_values(after: &str) -> Vec<(Attribute, String)> {
+    let values: BTreeMap<String, String> = serde_json::from_str(after).unwrap_or_default();
+    Attribute::ALL
+        .into_iter()
+        .filter_map(|a| values.get(a.key()).map(|v| (a, v.clone())))
+        .collect()
 }
 
 /// How the history shows a link: "Personio 42", or "Roster" for a manual person.

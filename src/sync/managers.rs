@@ -10,6 +10,7 @@ use crate::hris::{Field, ManagerRef};
 use super::emails::cycles;
 use super::matching::{SourceIds, lower};
 use super::plan::{ManagerChange, PersonNote, PersonRef, Plan};
+use super::reasons;
 use super::reconcile::{Ctx, Entry};
 
 /// Nodes are rows (`0..n`, indexes into `ctx.people`) then new people (`n + key`).
@@ -91,6 +92,11 @@ pub(super) fn plan_managers(
             PersonRef::New(v - n)
         }
     };
+    // Why a manager is left unset, by node: the warning says it.
+    let mut unset_because: HashMap<usize, String> = HashMap::default();
+    for (v, message) in &warnings {
+        unset_because.insert(*v, message.clone());
+    }
     let mut changes = Vec::new();
     for e in entries.iter().filter(|e| e.synced()) {
         let v = node_of(e).expect("synced people have a node");
@@ -116,6 +122,10 @@ pub(super) fn plan_managers(
             manager: target,
             before,
             after: edges[v].map(name_of_node),
+            reason: match unset_because.get(&v) {
+                Some(why) => why.clone(),
+                None => reasons::manager(ctx.provider, target.is_none()),
+            },
         });
     }
     let mut notes = Vec::new();

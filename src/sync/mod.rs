@@ -26,6 +26,7 @@ mod managers;
 mod matching;
 mod memory;
 pub mod plan;
+mod reasons;
 pub mod reconcile;
 pub mod run;
 
@@ -38,11 +39,11 @@ use crate::directory::{Group, Person};
 use crate::hris::Provider;
 
 pub use guard::{Approval, GuardSettings, Refusal, guard};
-pub use history::HistoryRow;
+pub use history::{HistoryField, HistoryRow};
 pub use memory::apply_in_memory;
 pub use plan::{
     Counts, FieldChange, GroupRef, ManagerChange, Membership, NewGroup, NewPerson, NewValue,
-    PersonField, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched,
+    PersonNote, PersonRef, PersonUpdate, Plan, Unmatched,
 };
 pub use reconcile::reconcile;
 

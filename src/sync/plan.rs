@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::directory::Source;
+use crate::directory::{Attribute, Source};
 use crate::hris::Provider;
 
 /// A person the plan refers to: an existing row, or someone the plan creates
@@ -27,66 +27,6 @@ pub enum PersonRef {
 pub enum GroupRef {
     Existing(i64),
     New(usize),
-}
-
-/// The attributes a sync may change, as the history names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum PersonField {
-    Email,
-    FirstName,
-    LastName,
-    Position,
-    Department,
-    Gender,
-    BirthDate,
-    EmployeeNumber,
-    FirstHiredOn,
-    Manager,
-    Active,
-    /// `source` + `source_id`: a person adopted by (linked to) the HRIS.
-    Link,
-    /// Group memberships (history only; the writes are in `membership_adds`/`_removes`).
-    Groups,
-}
-
-impl PersonField {
-    /// A stable name for the `sync_changes.field` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonField::Email => "email",
-            PersonField::FirstName => "first_name",
-            PersonField::LastName => "last_name",
-            PersonField::Position => "position",
-            PersonField::Department => "department",
-            PersonField::Gender => "gender",
-            PersonField::BirthDate => "birth_date",
-            PersonField::EmployeeNumber => "employee_number",
-            PersonField::FirstHiredOn => "first_hired_on",
-            PersonField::Manager => "manager",
-            PersonField::Active => "active",
-            PersonField::Link => "source",
-            PersonField::Groups => "groups",
-        }
-    }
-
-    /// What a person reads on the history page.
-    pub fn label(self) -> &'static str {
-        match self {
-            PersonField::Email => "email",
-            PersonField::FirstName => "first name",
-            PersonField::LastName => "last name",
-            PersonField::Position => "position",
-            PersonField::Department => "department",
-            PersonField::Gender => "gender",
-            PersonField::BirthDate => "birth date",
-            PersonField::EmployeeNumber => "employee number",
-            PersonField::FirstHiredOn => "first hired on",
-            PersonField::Manager => "manager",
-            PersonField::Active => "active",
-            PersonField::Link => "source",
-            PersonField::Groups => "groups",
-        }
-    }
 }
 
 /// The typed new value of one column of `people`, for apply.
@@ -110,19 +50,19 @@ pub enum NewValue {
 }
 
 impl NewValue {
-    pub fn field(&self) -> PersonField {
+    pub fn field(&self) -> Attribute {
         match self {
-            NewValue::Email(_) => PersonField::Email,
-            NewValue::FirstName(_) => PersonField::FirstName,
-            NewValue::LastName(_) => PersonField::LastName,
-            NewValue::Position(_) => PersonField::Position,
-            NewValue::Department(_) => PersonField::Department,
-            NewValue::Gender(_) => PersonField::Gender,
-            NewValue::BirthDate(_) => PersonField::BirthDate,
-            NewValue::EmployeeNumber(_) => PersonField::EmployeeNumber,
-            NewValue::FirstHiredOn(_) => PersonField::FirstHiredOn,
-            NewValue::Active(_) => PersonField::Active,
-            NewValue::Link { .. } => PersonField::Link,
+            NewValue::Email(_) => Attribute::Email,
+            NewValue::FirstName(_) => Attribute::FirstName,
+            NewValue::LastName(_) => Attribute::LastName,
+            NewValue::Position(_) => Attribute::Position,
+            NewValue::Department(_) => Attribute::Department,
+            NewValue::Gender(_) => Attribute::Gender,
+            NewValue::BirthDate(_) => Attribute::BirthDate,
+            NewValue::EmployeeNumber(_) => Attribute::EmployeeNumber,
+            NewValue::FirstHiredOn(_) => Attribute::FirstHiredOn,
+            NewValue::Active(_) => Attribute::Active,
+            NewValue::Link { .. } => Attribute::HrisId,
         }
     }
 }
@@ -130,10 +70,12 @@ impl NewValue {
 /// One changed column: display strings for the history, the typed value for apply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
-    pub field: PersonField,
+    pub field: Attribute,
     pub before: Option<String>,
     pub after: Option<String>,
     pub value: NewValue,
+    /// Why, where the history should say it ((de/re)activation, adoption).
+    pub reason: Option<String>,
 }
 
 impl FieldChange {
@@ -143,7 +85,13 @@ impl FieldChange {
             before,
             after,
             value,
+            reason: None,
         }
+    }
+
+    pub fn because(mut self, reason: String) -> FieldChange {
+        self.reason = Some(reason);
+        self
     }
 }
 
@@ -208,6 +156,8 @@ pub struct ManagerChange {
     /// Display names for the history: the manager before and after.
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Why ("supervisor changed in Personio", or why the manager was left unset).
+    pub reason: String,
 }
 
 /// One membership to add or remove.
@@ -294,6 +244,9 @@ pub struct Plan {
     pub run_warnings: Vec<String>,
     /// People in Roster the HRIS does not know; they stay as they are.
     pub not_in_hris: Vec<Unmatched>,
+    /// Attributes the provider owns that no one in the snapshot carried: the credential may not
+    /// read them, so they stay editable on people (see `hris::ownership`).
+    pub unread: Vec<Attribute>,
     pub counts: Counts,
 }
 
@@ -313,6 +266,7 @@ impl Plan {
             errors: Vec::new(),
             run_warnings: Vec::new(),
             not_in_hris: Vec::new(),
+            unread: Vec::new(),
             counts: Counts::default(),
         }
     }
@@ -349,7 +303,7 @@ impl Plan {
     pub fn links(&self) -> Vec<(i64, String)> {
         self.updates
             .iter()
-            .filter(|u| u.changes.iter().any(|c| c.field == PersonField::Link))
+            .filter(|u| u.changes.iter().any(|c| c.field == Attribute::HrisId))
             .map(|u| (u.person_id, u.name.clone()))
             .collect()
     }

@@ -25,21 +25,22 @@
 //!   self, loop) leaves `manager_id` empty rather than keeping a link the HRIS no longer states.
 //!   The email fallback finds snapshot people first, then rows the snapshot does not govern.
 //! - **Groups.** Team names match group names trimmed and case-insensitively (see `groups`).
-//! - **Not shared.** Said once per attribute per run, in our words ("first hired on"), derived from
-//!   the people themselves; `Snapshot::not_shared` is not read.
+//! - **Not shared.** Said once per owned attribute per run, in our words ("hire date"), derived
+//!   from the people themselves; `Snapshot::not_shared` is not read. Attributes no one carries are
+//!   `Plan::unread`: apply stores them with the integration, so they are not locked on people.
 
 use std::borrow::Cow;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use crate::directory::{Person, Role};
-use crate::hris::{Field, HrisPerson, Provider, Snapshot};
+use crate::directory::{Attribute, Person, Role};
+use crate::hris::{Field, HrisPerson, Provider, Snapshot, ownership};
 
 use super::emails::settle_emails;
 use super::fields::{Desired, GenderMap, active_change, column_changes};
 use super::matching::{check_names_for_new, lower, match_people, validate};
 use super::plan::{Counts, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched};
-use super::{Directory, Rules, groups, managers};
+use super::{Directory, Rules, groups, managers, reasons};
 
 /// One snapshot person on their way through reconcile.
 pub(super) struct Entry<'a> {
@@ -193,7 +194,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
             updates.push(PersonUpdate {
                 person_id: p.id,
                 name: p.full_name(),
-                changes: vec![active_change(true, false)],
+                changes: vec![active_change(true, false, reasons::gone(provider))],
             });
         }
     }
@@ -251,6 +252,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     run_warnings.extend(genders.warning(provider));
     run_warnings.append(&mut plan.run_warnings);
     plan.run_warnings = run_warnings;
+    plan.unread = ownership::unread(provider, &snap.people);
     plan.counts = counts(&plan, &entries, &ctx);
     plan
 }
@@ -282,30 +284,18 @@ fn keep_last_manager(ctx: &Ctx<'_>, final_active: &mut [bool], plan: &mut Plan) 
     }
 }
 
-/// One warning per attribute the provider did not share for some person.
+/// One warning per attribute the provider owns but did not send for some person.
 fn not_shared_warnings(snap: &Snapshot, provider: Provider) -> Vec<String> {
-    type Check = (&'static str, fn(&HrisPerson) -> bool);
-    let checks: [Check; 10] = [
-        ("first name", |p| !p.first_name.is_shared()),
-        ("last name", |p| !p.last_name.is_shared()),
-        ("position", |p| !p.position.is_shared()),
-        ("department", |p| !p.department.is_shared()),
-        ("gender", |p| !p.gender.is_shared()),
-        ("birth date", |p| !p.birth_date.is_shared()),
-        ("employee number", |p| !p.employee_number.is_shared()),
-        ("first hired on", |p| !p.first_hired_on.is_shared()),
-        ("manager", |p| !p.manager.is_shared()),
-        // Only kiwiHR has teams; Personio not sending them is no news.
-        ("groups", |p| !p.groups.is_shared()),
-    ];
-    checks
+    provider
+        .owns()
         .iter()
-        .filter(|(what, _)| *what != "groups" || provider == Provider::Kiwihr)
-        .filter(|(_, not_shared)| snap.people.iter().any(not_shared))
-        .map(|(what, _)| {
+        .filter(|&&a| !matches!(a, Attribute::HrisId | Attribute::Email | Attribute::Active))
+        .filter(|&&a| snap.people.iter().any(|p| !p.carries(a)))
+        .map(|a| {
             format!(
-                "{} does not share {what}: left unchanged.",
-                provider.label()
+                "{} does not share {}: left unchanged.",
+                provider.label(),
+                a.label().to_lowercase()
             )
         })
         .collect()

@@ -15,7 +15,6 @@ mod health;
 mod integrations;
 mod layout;
 mod next;
-mod owned;
 mod password;
 mod people;
 mod query;

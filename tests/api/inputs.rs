@@ -21,7 +21,7 @@ backends! {
             ("first_name", long_name.as_str(), "First name can be at most 100 characters"),
             ("last_name", huge.as_str(), "Last name can be at most 100 characters"),
             ("department", long_dep.as_str(), "Department can be at most 200 characters"),
-            ("position", huge.as_str(), "Position can be at most 200 characters"),
+            ("position", huge.as_str(), "Job can be at most 200 characters"),
         ] {
             let mut fields = vec![("first_name", "Ann"), ("last_name", "Lee"), ("email", "ann.lee@acme.test"), ("active", "1")];
             fields.retain(|(k, _)| *k != field);

@@ -7,6 +7,8 @@ mod history;
 mod history_page;
 mod owned;
 mod panel;
+mod reasons;
+mod release;
 mod run_people;
 mod secrets;
 

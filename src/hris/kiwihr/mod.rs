@@ -26,7 +26,7 @@ use super::transport::{FetchError, Transport};
 use super::{Field, HrisPerson, Provider, Snapshot};
 
 pub use endpoint::{EXPECTED_SHAPE, EndpointError, KiwiEndpoint, OverrideError};
-pub use parse::{ReplyError, UsersPage, graphql_errors, parse_date, parse_users_page};
+pub use parse::{OWNS, ReplyError, UsersPage, graphql_errors, parse_date, parse_users_page};
 
 const PROVIDER: Provider = Provider::Kiwihr;
 const CREDENTIAL: &str = "API token";

@@ -7,7 +7,25 @@
 use serde_json::{Map, Value};
 use time::Date;
 
+use crate::directory::Attribute;
 use crate::hris::{Field, HrisPerson, ManagerRef};
+
+/// What this parser fills, so what kiwiHR owns on a person linked to it (the tests fail when the
+/// parser fills anything else). kiwiHR has no departments: a department stays Roster's.
+pub const OWNS: &[Attribute] = &[
+    Attribute::HrisId,
+    Attribute::Email,
+    Attribute::FirstName,
+    Attribute::LastName,
+    Attribute::Position,
+    Attribute::Gender,
+    Attribute::BirthDate,
+    Attribute::EmployeeNumber,
+    Attribute::FirstHiredOn,
+    Attribute::Manager,
+    Attribute::Active,
+    Attribute::Groups,
+];
 
 /// One page of `users`, as far as the pager needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +196,7 @@ fn parse_user(item: &Value) -> Result<HrisPerson, String> {
         first_hired_on: date_field(user, "employmentStartDate", &mut problems),
         active,
         unknown_status,
+        status: None,
         end_date,
         manager: manager_field(user, &mut problems),
         groups: groups_field(user),

@@ -10,7 +10,24 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 use time::Date;
 
+use crate::directory::Attribute;
 use crate::hris::{CustomAttribute, Field, HrisPerson, ManagerRef};
+
+/// What this parser fills, so what Personio owns on a person linked to it (the tests below fail
+/// when the parser fills anything else). No employee number, no teams.
+pub const OWNS: &[Attribute] = &[
+    Attribute::HrisId,
+    Attribute::Email,
+    Attribute::FirstName,
+    Attribute::LastName,
+    Attribute::Position,
+    Attribute::Department,
+    Attribute::Gender,
+    Attribute::BirthDate,
+    Attribute::FirstHiredOn,
+    Attribute::Manager,
+    Attribute::Active,
+];
 
 /// The attribute keys we map; [`Page::keys_seen`] is compared against these for `not_shared`.
 pub const USED_KEYS: &[&str] = &[
@@ -264,10 +281,12 @@ fn parse_employee(attrs: &Map<String, Value>) -> Result<HrisPerson, String> {
         Field::Value(e) => Some(e),
         _ => None,
     };
+    let mut status = None;
     let (active, unknown_status) = match attrs.get("status").map(value_of) {
         None => (None, None),
         Some(v) => {
             let raw = stringify(v);
+            status = Some(raw.clone());
             match raw.to_lowercase().as_str() {
                 "active" | "onboarding" | "leave" => (Some(true), None),
                 "inactive" => (Some(false), None),
@@ -309,6 +328,7 @@ fn parse_employee(attrs: &Map<String, Value>) -> Result<HrisPerson, String> {
         first_hired_on,
         active,
         unknown_status,
+        status,
         end_date: None,
         manager,
         groups: Field::NotShared,
@@ -388,6 +408,37 @@ mod tests {
                 value: "M".into()
             }]
         );
+    }
+
+    /// Every attribute any of `people` carries.
+    fn carried(people: &[HrisPerson]) -> Vec<Attribute> {
+        let mut carried: Vec<Attribute> = Attribute::ALL
+            .into_iter()
+            .filter(|&a| people.iter().any(|p| p.carries(a)))
+            .collect();
+        carried.sort();
+        carried
+    }
+
+    #[test]
+    fn the_parser_fills_exactly_what_personio_declares_it_owns() {
+        let p = one(json!({
+            "id": a(json!(1)),
+            "first_name": a(json!("Lena")),
+            "last_name": a(json!("Hoffmann")),
+            "email": a(json!("lena@example.org")),
+            "gender": a(json!("female")),
+            "status": a(json!("active")),
+            "position": a(json!("Engineer")),
+            "department": a(json!({"type": "Department", "attributes": {"id": 1, "name": "Platform"}})),
+            "supervisor": a(json!({"type": "Employee", "attributes": {"id": a(json!(2))}})),
+            "hire_date": a(json!("2021-03-01T00:00:00+01:00")),
+            "dynamic_3": {"label": "Birthday", "value": "1990-05-17", "type": "date", "universal_id": "date_of_birth"},
+            "dynamic_4": {"label": "Employee no.", "value": "E-1", "type": "standard", "universal_id": null},
+        }));
+        let mut owned = OWNS.to_vec();
+        owned.sort();
+        assert_eq!(carried(&[p]), owned);
     }
 
     #[test]
@@ -543,7 +594,11 @@ mod tests {
         fn arbitrary_employees_never_panic(attrs in arb_json(), data_extra in arb_json()) {
             let doc = json!({"success": true, "metadata": {"total_elements": data_extra},
                              "data": [{"attributes": attrs}, data_extra]});
-            let _ = parse_page(doc.to_string().as_bytes());
+            if let Ok(page) = parse_page(doc.to_string().as_bytes()) {
+                for a in carried(&page.people) {
+                    prop_assert!(OWNS.contains(&a), "the parser filled {a:?}, which Personio does not own");
+                }
+            }
         }
 
         #[test]

@@ -23,11 +23,11 @@ fn a_field_not_shared_is_left_unchanged_and_named_once_per_run() {
     let about_position: Vec<_> = plan
         .run_warnings
         .iter()
-        .filter(|w| w.contains("position"))
+        .filter(|w| w.contains("job"))
         .collect();
     assert_eq!(
         about_position,
-        ["Personio does not share position: left unchanged."]
+        ["Personio does not share job: left unchanged."]
     );
 }
 

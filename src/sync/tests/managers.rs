@@ -36,6 +36,7 @@ fn a_manager_later_in_the_list_is_linked() {
             manager: Some(PersonRef::Existing(2)),
             before: None,
             after: s("Boss Test"),
+            reason: "supervisor changed in Personio".into(),
         }]
     );
     assert_eq!(plan.counts.updated, 1);

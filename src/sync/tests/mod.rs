@@ -147,7 +147,7 @@ pub fn changes_of(plan: &Plan, id: i64) -> Vec<(&'static str, Option<String>, Op
         .iter()
         .filter(|u| u.person_id == id)
         .flat_map(|u| &u.changes)
-        .map(|c| (c.field.as_str(), c.before.clone(), c.after.clone()))
+        .map(|c| (c.field.key(), c.before.clone(), c.after.clone()))
         .collect()
 }
 

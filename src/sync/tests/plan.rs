@@ -1,7 +1,8 @@
 //! The plan as apply and the history pages read it: counts, history rows, the in-memory apply.
 
 use super::*;
-use crate::sync::{HistoryRow, PersonField, PersonRef, apply_in_memory};
+use crate::directory::Attribute;
+use crate::sync::{HistoryField, HistoryRow, PersonRef, apply_in_memory};
 
 #[test]
 fn counts_say_what_happened_to_each_person() {
@@ -43,48 +44,72 @@ fn counts_say_what_happened_to_each_person() {
 }
 
 #[test]
-fn history_has_a_row_per_change_and_per_field_of_a_new_person() {
-    let d = dir(vec![synced(1, "1", "anna@x.io")]);
-    let mut h = hris("2", "ben@x.io");
-    h.position = Field::Value("Engineer".into());
+fn history_has_a_row_per_change_with_its_reason_and_one_row_per_new_person() {
+    let d = dir(vec![
+        synced(1, "1", "anna@x.io"),
+        synced(3, "3", "dora@x.io"),
+    ]);
+    let mut ben = managed_by(hris("2", "ben@x.io"), "1");
+    ben.position = Field::Value("Engineer".into());
     let plan = run(
         &d,
-        &snap(vec![managed_by(hris("1", "anna.b@x.io"), "2"), h]),
+        &snap(vec![
+            hris("1", "anna.b@x.io"),
+            ben,
+            managed_by(hris("3", "dora@x.io"), "2"),
+        ]),
     );
     let rows = plan.history();
-    let row =
-        |person, field: PersonField, before: Option<String>, after: Option<String>| HistoryRow {
-            person,
-            person_name: match person {
-                PersonRef::Existing(_) => "Anna Test".into(),
-                PersonRef::New(_) => "Ben Test".into(),
-            },
-            field,
-            before,
-            after,
-        };
-    let new = PersonRef::New(0);
+    let row = |person, name: &str, field, before, after, reason| HistoryRow {
+        person,
+        person_name: name.into(),
+        field,
+        before,
+        after,
+        reason,
+    };
     assert_eq!(
         rows,
         [
             row(
                 PersonRef::Existing(1),
-                PersonField::Email,
+                "Anna Test",
+                HistoryField::Attribute(Attribute::Email),
                 s("anna@x.io"),
-                s("anna.b@x.io")
+                s("anna.b@x.io"),
+                None
             ),
-            row(new, PersonField::Link, None, s("Personio 2")),
-            row(new, PersonField::Email, None, s("ben@x.io")),
-            row(new, PersonField::FirstName, None, s("Ben")),
-            row(new, PersonField::LastName, None, s("Test")),
-            row(new, PersonField::Position, None, s("Engineer")),
-            row(new, PersonField::Active, None, s("active")),
             row(
-                PersonRef::Existing(1),
-                PersonField::Manager,
+                PersonRef::New(0),
+                "Ben Test",
+                HistoryField::Created,
                 None,
-                s("Ben Test")
+                s(
+                    r#"{"active":"active","email":"ben@x.io","first_name":"Ben","last_name":"Test","manager":"Anna Test","position":"Engineer","source":"Personio 2"}"#
+                ),
+                None
             ),
+            row(
+                PersonRef::Existing(3),
+                "Dora Test",
+                HistoryField::Attribute(Attribute::Manager),
+                None,
+                s("Ben Test"),
+                s("supervisor changed in Personio")
+            ),
+        ]
+    );
+    let created = crate::sync::history::initial_values(rows[1].after.as_deref().unwrap());
+    assert_eq!(
+        created.iter().map(|(a, _)| a.label()).collect::<Vec<_>>(),
+        [
+            "First name",
+            "Last name",
+            "Email",
+            "Job",
+            "Manager",
+            "Status",
+            "HRIS ID"
         ]
     );
 }

@@ -206,7 +206,7 @@ fn line(c: &ChangeRecord, provider: Provider) -> Line {
         label: labels::label(&c.field, provider),
         before: show(&c.before),
         after: show(&c.after),
-        reason: None,
+        reason: c.reason.clone(),
     }
 }
 

@@ -26,6 +26,7 @@ fn row(
         field: field.into(),
         before: before.map(Into::into),
         after: after.map(Into::into),
+        reason: None,
     }
 }
 

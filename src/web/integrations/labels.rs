@@ -1,64 +1,32 @@
 //! The sync history's field names and stored values as a person reads them: "Job", "Hire date",
-//! "Personio ID"; "Active" / "Deactivated"; "2 Dec 2026".
-//!
-//! Stand-in until the one declaration of a person's attributes (with their labels) lands; then
-//! these two functions call it instead.
+//! "Personio ID"; "Active" / "Deactivated"; "2 Dec 2026". The words come from the one declaration
+//! of a person's attributes (`directory::attributes`); this adds what a run's page knows: its
+//! provider.
 
-use time::{Date, macros::format_description};
-
-use crate::hris::Provider;
+use crate::{directory::Attribute, hris::Provider, sync::HistoryField};
 
 /// The label of a `sync_changes.field` key; the HRIS link is labelled by the run's provider.
 pub fn label(field: &str, provider: Provider) -> String {
-    match field {
-        "source" => return format!("{} ID", provider.label()),
-        "email" => "Email",
-        "first_name" => "First name",
-        "last_name" => "Last name",
-        "position" => "Job",
-        "department" => "Department",
-        "gender" => "Gender",
-        "birth_date" => "Birth date",
-        "employee_number" => "Employee number",
-        "first_hired_on" => "Hire date",
-        "manager" => "Manager",
-        "active" => "Status",
-        "groups" => "Groups",
-        other => other,
+    match HistoryField::parse(field) {
+        Some(HistoryField::Attribute(a)) => a.label_for(provider.source()),
+        Some(f) => f.label().to_string(),
+        None => field.to_string(),
     }
-    .to_string()
 }
 
 /// A stored value as a person reads it. An HRIS link loses the provider's name when the label
 /// already says it ("Personio 4187003" under "Personio ID" is "4187003"); "Roster" (not linked)
 /// is no id at all.
 pub fn show(field: &str, stored: &str, provider: Provider) -> String {
-    match field {
-        "active" => match stored {
-            "active" => "Active".into(),
-            "inactive" => "Deactivated".into(),
-            other => other.into(),
-        },
-        "birth_date" | "first_hired_on" => {
-            Date::parse(stored, format_description!("[year]-[month]-[day]"))
-                .map(show_date)
-                .unwrap_or_else(|_| stored.into())
-        }
-        "source" => match stored.split_once(' ') {
+    match Attribute::parse(field) {
+        Some(Attribute::HrisId) => match stored.split_once(' ') {
             Some((p, id)) if p == provider.label() => id.into(),
             _ if stored == "Roster" => String::new(),
             _ => stored.into(),
         },
-        _ => stored.into(),
+        Some(a) => a.show(stored),
+        None => stored.into(),
     }
-}
-
-/// A day as people write it: "2 Dec 2026".
-pub fn show_date(d: Date) -> String {
-    d.format(format_description!(
-        "[day padding:none] [month repr:short] [year]"
-    ))
-    .unwrap_or_else(|_| d.to_string())
 }
 
 #[cfg(test)]

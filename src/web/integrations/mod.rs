@@ -22,6 +22,8 @@ pub(super) use panel::{index, status, sync_now};
 pub(super) use preview::preview;
 pub(super) use run_csv::run_csv;
 pub(super) use run_page::{apply_anyway, discard, run_page};
+pub(super) use schedule::CompanyClock;
+pub(super) use view::initial_summary;
 
 use crate::{
     db::companies::{self, Company},

@@ -10,13 +10,13 @@ use axum::{
 
 use crate::{
     sync::{
-        Counts, PersonRef,
+        Counts, HistoryField, PersonRef,
         run::{self, StartError},
     },
     web::{AppError, AppState, Manager, layout::Layout},
 };
 
-use super::view::ChangeRow;
+use super::view::{ChangeRow, initial_summary};
 
 /// Most change rows shown; the counts are always complete.
 const MAX_ROWS: usize = 500;
@@ -89,7 +89,10 @@ pub async fn preview(
             person_name: h.person_name,
             field: h.field.label(),
             before: h.before.unwrap_or_default(),
-            after: h.after.unwrap_or_default(),
+            after: match (h.field, h.after) {
+                (HistoryField::Created, Some(a)) => initial_summary(&a),
+                (_, a) => a.unwrap_or_default(),
+            },
         })
         .collect();
     let note = |n: &crate::sync::PersonNote| NoteRow {

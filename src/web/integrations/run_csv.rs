@@ -90,7 +90,7 @@ async fn chunk(
             labels::label(&c.field, provider),
             show(&c.before),
             show(&c.after),
-            String::new(),
+            c.reason.clone().unwrap_or_default(),
         ];
         w.write_record(record.iter().map(|v| cell(v).into_owned()))
             .expect("writing to memory");

@@ -150,6 +150,15 @@ pub struct ChangeRow {
     pub after: String,
 }
 
+/// A created person's initial values in one line: "Job: Engineer · Hire date: 1 Mar 2024 · …".
+pub fn initial_summary(after: &str) -> String {
+    crate::sync::history::initial_values(after)
+        .into_iter()
+        .map(|(a, v)| format!("{}: {}", a.label(), a.show(&v)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

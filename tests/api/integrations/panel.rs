@@ -74,7 +74,7 @@ backends_with_fakes! {
         assert_eq!(page.status, 200);
         assert!(page.text(".counts").contains("1 updated"), "{}", page.text(".counts"));
         assert!(page.text("table.changes").contains("Chief Preview Officer"));
-        assert!(page.text("table.changes").contains("position"));
+        assert!(page.text("table.changes").contains("Job"));
         assert_eq!(sync_runs::count(&app.db, app.company_id).await.unwrap(), runs, "no run recorded");
         assert_eq!(people::all(&app.db, app.company_id).await.unwrap(), before, "nobody changed");
     }

@@ -80,6 +80,25 @@ fn the_documented_example_page_maps_onto_our_fields() {
     assert!(page.people.iter().all(|p| p.problems.is_empty()));
 }
 
+/// Every attribute a parsed user carries, over the documented page plus a gender.
+fn carried(people: &[HrisPerson]) -> Vec<Attribute> {
+    let mut carried: Vec<Attribute> = Attribute::ALL
+        .into_iter()
+        .filter(|&a| people.iter().any(|p| p.carries(a)))
+        .collect();
+    carried.sort();
+    carried
+}
+
+#[test]
+fn the_parser_fills_exactly_what_kiwihr_declares_it_owns() {
+    let mut people = parse_users_page(EXAMPLE.as_bytes()).unwrap().people;
+    people.push(one(r#"{"id": "1", "gender": "FEMALE", "isActive": true}"#));
+    let mut owned = OWNS.to_vec();
+    owned.sort();
+    assert_eq!(carried(&people), owned);
+}
+
 #[test]
 fn numeric_ids_are_kept_as_decimal_strings() {
     let p = one(r#"{"id": 4711, "isActive": true, "manager": {"id": 4702, "email": null}}"#);
@@ -291,6 +310,9 @@ proptest! {
         let body = serde_json::json!({"data": {"users": {"items": items, "pageInfo": {"count": count, "next": null}}}});
         if let Ok(page) = parse_users_page(&serde_json::to_vec(&body).unwrap()) {
             prop_assert_eq!(page.count, count);
+            for a in carried(&page.people) {
+                prop_assert!(OWNS.contains(&a), "the parser filled {a:?}, which kiwiHR does not own");
+            }
         }
     }
 }

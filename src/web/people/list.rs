@@ -1,0 +1,118 @@
+//! The directory list: search, department / group / status filters, 50 a page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use crate::{
+    db::{groups, people},
+    directory::Group,
+    web::{AppError, AppState, CurrentUser, layout::Layout, query::Query},
+};
+
+pub const PAGE_SIZE: i64 = 50;
+/// The highest page number read (2,000,000 people); past it a page number is refused (400)
+/// instead of computing an offset that overflows.
+const MAX_PAGE: i64 = 40_000;
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    department: Option<String>,
+    group: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
+    /// How many people "Invite all" just invited.
+    invited: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/list.html")]
+pub(crate) struct ListPage {
+    layout: Layout,
+    people: Vec<people::ListItem>,
+    total: i64,
+    q: String,
+    department: String,
+    group: String,
+    status: String,
+    departments: Vec<String>,
+    groups: Vec<Group>,
+    page: i64,
+    pages: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+    can_edit: bool,
+    invited: Option<i64>,
+}
+
+fn page_link(q: &str, department: &str, group: &str, status: &str, page: i64) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [
+        ("q", q),
+        ("department", department),
+        ("group", group),
+        ("status", status),
+    ] {
+        if !v.is_empty() {
+            s.append_pair(k, v);
+        }
+    }
+    s.append_pair("page", &page.to_string());
+    format!("/people?{}", s.finish())
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let company = user.company_id();
+    let status = q.status.clone().unwrap_or_else(|| "active".into());
+    let active = match status.as_str() {
+        "all" => None,
+        "deactivated" => Some(false),
+        _ => Some(true),
+    };
+    let group = q.group.clone().unwrap_or_default();
+    let filter = people::Filter {
+        search: q.q.clone(),
+        department: q.department.clone().filter(|d| !d.is_empty()),
+        group_id: group.parse().ok(),
+        active,
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    if page > MAX_PAGE {
+        return Err(AppError::BadRequest(format!(
+            "There is no page {page}: the people list has at most {MAX_PAGE} pages. Go back to the first page."
+        )));
+    }
+    let (rows, total) = people::list(
+        &state.db,
+        company,
+        &filter,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let (qs, dep) = (q.q.unwrap_or_default(), q.department.unwrap_or_default());
+    Ok(ListPage {
+        layout: Layout::new(&user, "people", "People"),
+        // Past the end, "previous" is the last page.
+        prev_link: (page > 1).then(|| page_link(&qs, &dep, &group, &status, (page - 1).min(pages))),
+        next_link: (page < pages).then(|| page_link(&qs, &dep, &group, &status, page + 1)),
+        people: rows,
+        total,
+        departments: people::departments(&state.db, company).await?,
+        groups: groups::all(&state.db, company).await?,
+        q: qs,
+        department: dep,
+        group,
+        status,
+        page,
+        pages,
+        can_edit: user.is_manager(),
+        invited: q.invited,
+    })
+}
