@@ -169,36 +169,67 @@ async fn a_manager_logs_in_searches_and_opens_a_person() {
 }
 
 /// Logs in through the login form as the company manager, landing on `path`.
-async fn log_in_at(b: &fantoccini::Client, app: &TestApp, path: &str) {
-    b.goto(&app.url(path)).await.unwrap();
-    b.find(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys(&app.manager_email)
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+pub async fn log_in_at(b: &fantoccini::Client, app: &TestApp, path: &str) {
+    log_in_as(b, app, &app.manager_email, path).await;
 }
 
-async fn text_of(b: &fantoccini::Client, css: &str) -> String {
+/// Logs in through the login form as `email` (password [`PASSWORD`]), landing on `path`; waits
+/// for the signed-in header.
+pub async fn log_in_as(b: &fantoccini::Client, app: &TestApp, email: &str, path: &str) {
+    b.goto(&app.url(path)).await.unwrap();
+    for (css, value) in [
+        ("input[name=email]", email),
+        ("input[name=password]", PASSWORD),
+    ] {
+        b.find(Locator::Css(css))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    click(b, "form button[type=submit]").await;
+    b.wait().for_element(Locator::Css(".me")).await.unwrap();
+}
+
+/// The text of every element `css` matches, in page order.
+pub async fn texts(b: &fantoccini::Client, css: &str) -> Vec<String> {
+    let mut out = vec![];
+    for e in b.find_all(Locator::Css(css)).await.unwrap() {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+/// With `ROSTER_SCREENSHOTS=<dir>`, saves the whole page at 390 and 1366 px as
+/// `<dir>/<name>-<width>.png`, then puts the window back to 1280 px.
+pub async fn screenshots(b: &fantoccini::Client, name: &str) {
+    let Ok(dir) = std::env::var("ROSTER_SCREENSHOTS") else {
+        return;
+    };
+    for w in [390, 1366] {
+        b.set_window_size(w, 900).await.unwrap();
+        let height = b
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(900) as u32;
+        b.set_window_size(w, height.clamp(900, 4000)).await.unwrap();
+        let png = b.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/{name}-{w}.png"), png).unwrap();
+    }
+    b.set_window_size(1280, 900).await.unwrap();
+}
+
+pub async fn text_of(b: &fantoccini::Client, css: &str) -> String {
     match b.find(Locator::Css(css)).await {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
 }
 
-async fn click(b: &fantoccini::Client, css: &str) {
+pub async fn click(b: &fantoccini::Client, css: &str) {
     b.wait()
         .for_element(Locator::Css(css))
         .await

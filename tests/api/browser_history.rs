@@ -3,59 +3,14 @@
 //! connect and disconnect events between the runs. With `ROSTER_SCREENSHOTS=<dir>` it saves both
 //! pages at 390 and 1366 px.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use roster::fake::people::FakeStatus;
 
-use crate::{browser::browser, helpers::*, integrations::*};
-
-async fn log_in(b: &Client, app: &TestApp) {
-    b.goto(&app.url("/login")).await.unwrap();
-    for (css, value) in [
-        ("input[name=email]", app.manager_email.as_str()),
-        ("input[name=password]", PASSWORD),
-    ] {
-        b.find(Locator::Css(css))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
-    }
-    b.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait().for_element(Locator::Css(".me")).await.unwrap();
-}
-
-async fn texts(b: &Client, css: &str) -> Vec<String> {
-    let mut out = vec![];
-    for e in b.find_all(Locator::Css(css)).await.unwrap() {
-        out.push(e.text().await.unwrap());
-    }
-    out
-}
-
-async fn screenshots(b: &Client, name: &str) {
-    let Ok(dir) = std::env::var("ROSTER_SCREENSHOTS") else {
-        return;
-    };
-    for w in [390, 1366] {
-        b.set_window_size(w, 900).await.unwrap();
-        let height = b
-            .execute("return document.documentElement.scrollHeight;", vec![])
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap_or(900) as u32;
-        b.set_window_size(w, height.clamp(900, 4000)).await.unwrap();
-        let png = b.screenshot().await.unwrap();
-        std::fs::write(format!("{dir}/history-{name}-{w}.png"), png).unwrap();
-    }
-    b.set_window_size(1280, 900).await.unwrap();
-}
+use crate::{
+    browser::{browser, log_in_at, screenshots, texts},
+    helpers::*,
+    integrations::*,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_filters_a_run_by_person_and_reads_the_history_chart_and_events() {
@@ -79,14 +34,14 @@ async fn a_manager_filters_a_run_by_person_and_reads_the_history_chart_and_event
     assert_eq!(res.status, 303);
 
     let (b, _driver) = browser().await;
-    log_in(&b, &app).await;
+    log_in_at(&b, &app, "/").await;
     // The first sync: one line per person, 20 of them.
     let first = sync_runs_oldest(&app).await;
     b.goto(&app.url(&format!("/settings/integrations/history/{first}")))
         .await
         .unwrap();
     assert_eq!(texts(&b, "li.person-change").await.len(), 20);
-    screenshots(&b, "run").await;
+    screenshots(&b, "history-run").await;
 
     // The second: filter to the deactivated, open the person, read why.
     b.goto(&app.url(&format!("/settings/integrations/history/{}", second.id)))
@@ -176,7 +131,7 @@ async fn a_manager_filters_a_run_by_person_and_reads_the_history_chart_and_event
     let rows = texts(&b, "table.runs tbody tr").await;
     assert!(rows.first().unwrap().contains("Disconnected"), "{rows:?}");
     assert!(rows.last().unwrap().contains("Connected"), "{rows:?}");
-    screenshots(&b, "page").await;
+    screenshots(&b, "history-page").await;
     b.close().await.unwrap();
 }
 

@@ -8,7 +8,10 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::{browser::browser, helpers::*};
+use crate::{
+    browser::{browser, log_in_as},
+    helpers::*,
+};
 
 const WIDTHS: [(u32, u32); 2] = [(390, 844), (1366, 900)];
 
@@ -132,29 +135,6 @@ async fn first_run(app: &TestApp) -> roster::db::sync_runs::Run {
     panic!("the first sync did not finish within a minute");
 }
 
-async fn log_in(b: &Client, app: &TestApp, email: &str) {
-    b.goto(&app.url("/login")).await.unwrap();
-    b.find(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    b.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait().for_element(Locator::Css(".me")).await.unwrap();
-}
-
 async fn log_out(b: &Client) {
     b.find(Locator::Css(".me button"))
         .await
@@ -181,7 +161,7 @@ async fn every_page_fits_a_phone_and_a_laptop_and_passes_axe() {
     problems.extend(visit_all(&b, &axe, "anonymous", &app, &anonymous).await);
 
     // The manager before connecting: the Connect forms.
-    log_in(&b, &app, &app.manager_email).await;
+    log_in_as(&b, &app, &app.manager_email, "/login").await;
     let before: Vec<(&str, String)> = vec![
         ("integrations-empty", "/settings/integrations".into()),
         (
@@ -256,7 +236,7 @@ async fn every_page_fits_a_phone_and_a_laptop_and_passes_axe() {
     problems.extend(visit_all(&b, &axe, "manager", &app, &manager_pages).await);
     log_out(&b).await;
 
-    log_in(&b, &app, &app.employee_email).await;
+    log_in_as(&b, &app, &app.employee_email, "/login").await;
     let employee_pages: Vec<(&str, String)> = vec![
         ("people", "/people".into()),
         ("person", person),

@@ -42,7 +42,7 @@ backends! {
         let page = app.employee().await.get(lena.location.as_deref().unwrap()).await;
         assert_eq!(page.text("h1"), "Lena Hoffmann");
         let facts = page.text(".facts");
-        for expected in ["Lena.Hoffmann@acme.test", "Backend Engineer", "Engineering", "Jonas Brandt", "Platform", "2021-03-01", "female", "Active", "Added in Roster"] {
+        for expected in ["Lena.Hoffmann@acme.test", "Backend Engineer", "Engineering", "Jonas Brandt", "Platform", "1 Mar 2021", "female", "Active", "Added in Roster"] {
             assert!(facts.contains(expected), "{expected:?} missing in {facts}");
         }
         let boss_page = m.get(&format!("/people/{boss_id}")).await;

@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod browser_history;
 mod browser_pages;
+mod browser_person;
 mod cli;
 mod crash;
 mod directory;

@@ -59,6 +59,10 @@ impl ShowPage {
     fn label(&self, key: &str) -> &'static str {
         Attribute::parse(key).map_or("", |a| a.label())
     }
+    /// A day as people write it ("2 Dec 2026"), not ISO.
+    fn day(&self, d: &time::Date) -> String {
+        crate::directory::attributes::show_date(*d)
+    }
     fn max_changes(&self) -> i64 {
         history::MAX_CHANGES
     }
