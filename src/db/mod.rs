@@ -149,6 +149,9 @@ impl Db {
                     .context("job queue (apalis) migrations failed")?;
             }
         }
+        people::fold_search_keys(self)
+            .await
+            .context("filling the people's search keys failed")?;
         Ok(())
     }
 

@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::{
     db::{Db, Tx},
-    directory::{Person, Role, Source},
+    directory::{Person, Role, Source, search},
     on_db, on_tx,
 };
 
@@ -111,7 +111,8 @@ impl ListItem {
 /// What the directory list is narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Matches first name, last name, "first last" or email, case-insensitively.
+    /// Matches first name, last name, "first last" or email, ignoring case and accents
+    /// ([`crate::directory::search`]).
     pub search: Option<String>,
     pub department: Option<String>,
     pub group_id: Option<i64>,
@@ -120,23 +121,10 @@ pub struct Filter {
 }
 
 const LIST_WHERE: &str = "where p.company_id = $1 \
-    and ($2 is null or lower(p.first_name || ' ' || p.last_name) like $2 escape '\\' \
-         or lower(p.email) like $2 escape '\\') \
+    and ($2 is null or p.search_key like $2 escape '\\') \
     and ($3 is null or p.department = $3) \
     and ($4 is null or exists (select 1 from group_members gm where gm.person_id = p.id and gm.group_id = $4)) \
     and ($5 is null or p.active = $5)";
-
-fn like_pattern(search: &str) -> String {
-    let mut s = String::from("%");
-    for c in search.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('%');
-    s
-}
 
 /// One page of the directory list and the number of matching people.
 pub async fn list(
@@ -150,7 +138,7 @@ pub async fn list(
         .search
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(like_pattern);
+        .map(crate::directory::search::like_pattern);
     let rows_sql = sqlx::AssertSqlSafe(format!(
         "select p.id, p.first_name, p.last_name, p.email, p.position, p.department, p.active \
          from people p {LIST_WHERE} order by lower(p.last_name), lower(p.first_name), p.id \
@@ -238,11 +226,12 @@ pub async fn insert(tx: &mut Tx, company_id: i64, p: &PersonInput) -> sqlx::Resu
     let now = crate::db::now();
     on_tx!(tx, c => sqlx::query_scalar(
         "insert into people (company_id, email, first_name, last_name, position, department, gender, \
-         birth_date, employee_number, first_hired_on, manager_id, active, source, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'manual', $13, $13) returning id")
+         birth_date, employee_number, first_hired_on, manager_id, active, source, created_at, updated_at, search_key) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'manual', $13, $13, $14) returning id")
         .bind(company_id).bind(&p.email).bind(&p.first_name).bind(&p.last_name).bind(&p.position)
         .bind(&p.department).bind(&p.gender).bind(p.birth_date).bind(&p.employee_number)
         .bind(p.first_hired_on).bind(p.manager_id).bind(p.active).bind(now)
+        .bind(search::key(&p.first_name, &p.last_name, &p.email))
         .fetch_one(c).await)
 }
 
@@ -251,10 +240,11 @@ pub async fn update(tx: &mut Tx, company_id: i64, id: i64, p: &PersonInput) -> s
     let done = on_tx!(tx, c => sqlx::query(
         "update people set email = $3, first_name = $4, last_name = $5, position = $6, department = $7, \
          gender = $8, birth_date = $9, employee_number = $10, first_hired_on = $11, manager_id = $12, \
-         active = $13, updated_at = $14 where company_id = $1 and id = $2")
+         active = $13, updated_at = $14, search_key = $15 where company_id = $1 and id = $2")
         .bind(company_id).bind(id).bind(&p.email).bind(&p.first_name).bind(&p.last_name)
         .bind(&p.position).bind(&p.department).bind(&p.gender).bind(p.birth_date)
         .bind(&p.employee_number).bind(p.first_hired_on).bind(p.manager_id).bind(p.active).bind(now)
+        .bind(search::key(&p.first_name, &p.last_name, &p.email))
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(done == 1)
 }
@@ -389,7 +379,40 @@ pub async fn set_column(
             .bind(source.as_str()).bind(source_id).bind(now).bind(person_id).bind(company_id)
             .execute(c).await.map(|r| r.rows_affected())),
     }?;
+    if matches!(value, V::Email(_) | V::FirstName(_) | V::LastName(_)) {
+        refold(tx, company_id, person_id).await?;
+    }
     Ok(())
+}
+
+/// Recomputes one person's search key after the sync changed their name or e-mail.
+async fn refold(tx: &mut Tx, company_id: i64, person_id: i64) -> sqlx::Result<u64> {
+    let (first, last, email): (String, String, String) = on_tx!(tx, c => sqlx::query_as(
+        "select first_name, last_name, email from people where id = $1 and company_id = $2")
+        .bind(person_id).bind(company_id).fetch_one(c).await)?;
+    on_tx!(tx, c => sqlx::query("update people set search_key = $1 where id = $2")
+        .bind(search::key(&first, &last, &email)).bind(person_id).execute(c).await.map(|r| r.rows_affected()))
+}
+
+/// Folds the search key of every person who has none (rows from before the key existed), a
+/// thousand at a time; called after migrating, so it is cheap when there is nothing to do.
+pub async fn fold_search_keys(db: &Db) -> sqlx::Result<u64> {
+    let mut done = 0;
+    loop {
+        let rows: Vec<(i64, String, String, String)> = on_db!(db, p => sqlx::query_as(
+            "select id, first_name, last_name, email from people where search_key is null limit 1000")
+            .fetch_all(p).await)?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = db.begin().await?;
+        for (id, first, last, email) in &rows {
+            on_tx!(&mut tx, c => sqlx::query("update people set search_key = $1 where id = $2")
+                .bind(search::key(first, last, email)).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await?;
+        done += rows.len() as u64;
+    }
 }
 
 /// Inserts a person the HRIS has and Roster did not (no manager yet: links come after creates).
@@ -401,11 +424,12 @@ pub async fn insert_synced(
     let now = crate::db::now();
     on_tx!(tx, c => sqlx::query_scalar(
         "insert into people (company_id, email, first_name, last_name, position, department, gender, birth_date, \
-         employee_number, first_hired_on, active, source, source_id, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning id")
+         employee_number, first_hired_on, active, source, source_id, created_at, updated_at, search_key) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) returning id")
         .bind(company_id).bind(&p.email).bind(&p.first_name).bind(&p.last_name).bind(&p.position)
         .bind(&p.department).bind(&p.gender).bind(p.birth_date).bind(&p.employee_number)
         .bind(p.first_hired_on).bind(p.active).bind(p.source.as_str()).bind(&p.source_id).bind(now)
+        .bind(search::key(&p.first_name, &p.last_name, &p.email))
         .fetch_one(c).await)
 }
 
@@ -430,16 +454,21 @@ pub async fn insert_synced_many(
         CREATE_CHUNK
     };
     for chunk in people.chunks(chunk_size) {
+        let keys: Vec<String> = chunk
+            .iter()
+            .map(|p| search::key(&p.first_name, &p.last_name, &p.email))
+            .collect();
         let rows: Vec<(i64, String, String)> = if let Tx::Postgres(t) = tx {
             let col = |f: fn(&crate::sync::NewPerson) -> Option<&str>| -> Vec<Option<&str>> {
                 chunk.iter().map(f).collect()
             };
             sqlx::query_as(
                 "insert into people (company_id, email, first_name, last_name, position, department, gender, \
-                 birth_date, employee_number, first_hired_on, active, source, source_id, created_at, updated_at) \
+                 birth_date, employee_number, first_hired_on, active, source, source_id, search_key, \
+                 created_at, updated_at) \
                  select $1, u.*, $13, $13 from unnest($2::text[], $3::text[], $4::text[], $5::text[], \
                  $6::text[], $7::text[], $8::date[], $9::text[], $10::date[], $11::bool[], $12::text[], \
-                 $14::text[]) as u returning id, source, source_id",
+                 $14::text[], $15::text[]) as u returning id, source, source_id",
             )
             .bind(company_id)
             .bind(col(|p| Some(&p.email)))
@@ -455,19 +484,21 @@ pub async fn insert_synced_many(
             .bind(col(|p| Some(p.source.as_str())))
             .bind(now)
             .bind(col(|p| Some(&p.source_id)))
+            .bind(keys.clone())
             .fetch_all(&mut **t)
             .await?
         } else {
             on_tx!(tx, c => {
                 let mut q = sqlx::QueryBuilder::new(
                     "insert into people (company_id, email, first_name, last_name, position, department, gender, \
-                     birth_date, employee_number, first_hired_on, active, source, source_id, created_at, updated_at) ");
-                q.push_values(chunk, |mut b, p| {
+                     birth_date, employee_number, first_hired_on, active, source, source_id, created_at, updated_at, \
+                     search_key) ");
+                q.push_values(chunk.iter().zip(&keys), |mut b, (p, key)| {
                     b.push_bind(company_id).push_bind(&p.email).push_bind(&p.first_name)
                         .push_bind(&p.last_name).push_bind(&p.position).push_bind(&p.department)
                         .push_bind(&p.gender).push_bind(p.birth_date).push_bind(&p.employee_number)
                         .push_bind(p.first_hired_on).push_bind(p.active).push_bind(p.source.as_str())
-                        .push_bind(&p.source_id).push_bind(now).push_bind(now);
+                        .push_bind(&p.source_id).push_bind(now).push_bind(now).push_bind(key);
                 });
                 q.push(" returning id, source, source_id");
                 q.build_query_as().fetch_all(c).await

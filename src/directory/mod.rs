@@ -7,6 +7,7 @@ pub mod attributes;
 mod email;
 pub mod limits;
 mod person;
+pub mod search;
 
 pub use attributes::{Attribute, Kind};
 pub use email::{Email, EmailError};
