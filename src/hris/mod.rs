@@ -6,6 +6,7 @@ pub mod ownership;
 pub mod pacing;
 pub mod personio;
 pub mod providers;
+pub mod public_address;
 pub mod secret;
 mod snapshot;
 pub mod transport;

@@ -10,6 +10,7 @@ use super::{
     kiwihr::{KiwiClient, KiwiCredentials, KiwiEndpoint},
     pacing::Pacer,
     personio::{PersonioClient, PersonioCredentials, PersonioLimits},
+    public_address::PublicOnly,
     secret::Secret,
 };
 
@@ -104,6 +105,8 @@ pub struct Verified {
 pub struct Providers {
     personio_base: Url,
     kiwihr_override: Option<Url>,
+    /// Resolves customer kiwiHR hosts to public addresses only (no operator override).
+    kiwihr_resolver: PublicOnly,
     transport: TransportConfig,
     /// Personio's per-server-IP budget, shared by every company synced from this process.
     personio_deployment: Arc<Pacer>,
@@ -126,6 +129,7 @@ impl Providers {
             personio_base: personio_base
                 .unwrap_or_else(|| Url::parse("https://api.personio.de").expect("literal URL")),
             kiwihr_override,
+            kiwihr_resolver: PublicOnly::default(),
             transport: TransportConfig::default(),
             personio_deployment: PersonioLimits::deployment_default(),
             unpaced: false,
@@ -146,6 +150,16 @@ impl Providers {
             page_size,
             ..Providers::new(personio_base, kiwihr_override)
         }
+    }
+
+    /// Answers these kiwiHR host names without DNS (still only public addresses pass): tests
+    /// check the resolved-address refusal without a DNS server.
+    pub fn with_kiwihr_addresses(
+        mut self,
+        fixed: std::collections::HashMap<String, Vec<std::net::IpAddr>>,
+    ) -> Providers {
+        self.kiwihr_resolver = PublicOnly::with_fixed(fixed);
+        self
     }
 
     /// Paces every Personio client with `limits` (shared), e.g. scaled-up limits against a fake.
@@ -182,16 +196,24 @@ impl Providers {
     }
 
     fn kiwihr(&self, api_key: &Secret, endpoint: &KiwiEndpoint) -> Result<KiwiClient, FetchError> {
-        let endpoint = match &self.kiwihr_override {
-            Some(u) => {
+        let (endpoint, transport) = match &self.kiwihr_override {
+            Some(u) => (
                 KiwiEndpoint::operator_override(u.clone()).map_err(|e| FetchError::Config {
                     provider: Provider::Kiwihr,
                     detail: e.to_string(),
-                })?
-            }
-            None => endpoint.clone(),
+                })?,
+                Transport::new(Provider::Kiwihr, self.transport.clone())?,
+            ),
+            // A customer's address: connect only where it resolves publicly.
+            None => (
+                endpoint.clone(),
+                Transport::public_only(
+                    Provider::Kiwihr,
+                    self.transport.clone(),
+                    self.kiwihr_resolver.clone(),
+                )?,
+            ),
         };
-        let transport = Transport::new(Provider::Kiwihr, self.transport.clone())?;
         let creds = KiwiCredentials {
             api_key: api_key.clone(),
         };

@@ -31,6 +31,7 @@ use tokio::time::Instant;
 
 use super::Provider;
 use super::pacing::Pacer;
+use super::public_address::{InternalAddress, PublicOnly};
 
 /// Timeouts, retry policy and limits for one [`Transport`].
 #[derive(Debug, Clone)]
@@ -233,7 +234,28 @@ enum Attempt {
 
 impl Transport {
     pub fn new(provider: Provider, config: TransportConfig) -> Result<Transport, FetchError> {
-        let client = reqwest::Client::builder()
+        Self::build(provider, config, reqwest::Client::builder())
+    }
+
+    /// A transport that connects only to public addresses, checked after resolution
+    /// ([`PublicOnly`]), and ignores proxy settings so the checked address is the one used.
+    pub fn public_only(
+        provider: Provider,
+        config: TransportConfig,
+        resolver: PublicOnly,
+    ) -> Result<Transport, FetchError> {
+        let builder = reqwest::Client::builder()
+            .no_proxy()
+            .dns_resolver(std::sync::Arc::new(resolver));
+        Self::build(provider, config, builder)
+    }
+
+    fn build(
+        provider: Provider,
+        config: TransportConfig,
+        builder: reqwest::ClientBuilder,
+    ) -> Result<Transport, FetchError> {
+        let client = builder
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("roster/", env!("CARGO_PKG_VERSION")))
@@ -342,6 +364,15 @@ impl Transport {
                 });
             }
             Ok(Err(ReadError::Http(e))) if e.is_timeout() => return retry_timeout(timeout_err()),
+            Ok(Err(ReadError::Http(e))) if InternalAddress::in_error(&e).is_some() => {
+                let refused = InternalAddress::in_error(&e)
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                return Attempt::Fail(FetchError::Config {
+                    provider,
+                    detail: refused,
+                });
+            }
             Ok(Err(ReadError::Http(e))) => {
                 let detail = describe_reqwest(&e);
                 return Attempt::Retry {

@@ -9,6 +9,7 @@ use roster::{
     config::Config,
     db::{Db, companies},
     directory::Role,
+    hris::providers::Providers,
 };
 use sqlx::Connection;
 
@@ -160,6 +161,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_with_providers(backend, configure, |p| p).await
+    }
+
+    /// [`TestApp::spawn_with`], and `providers` changes the providers made from the config.
+    pub async fn spawn_with_providers(
+        backend: Backend,
+        configure: impl FnOnce(&mut Config),
+        providers: impl FnOnce(Providers) -> Providers,
+    ) -> TestApp {
         let (dir, url) = fresh_database(backend).await;
         let pg = url.as_deref().map(|u| {
             DropDatabase(
@@ -172,11 +182,11 @@ impl TestApp {
         });
         let mut config = Config::for_data_dir(dir.path().to_path_buf(), url);
         configure(&mut config);
-        let providers = roster::hris::providers::Providers::for_tests(
+        let providers = providers(Providers::for_tests(
             config.personio_base_url.clone(),
             config.kiwihr_endpoint.clone(),
             None,
-        );
+        ));
         let app = App::build(config)
             .await
             .unwrap()

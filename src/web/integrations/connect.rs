@@ -192,18 +192,27 @@ pub async fn connect_save(
                 kept_secret::keep(&user.session, secrets, &user, provider, s).await?;
                 p.kept_secret = true;
             }
-            // kiwiHR's token is the whole credential; Personio's is an ID and a secret.
-            let field = if rejected && provider == Provider::Kiwihr {
-                "api_token"
+            // kiwiHR's token is the whole credential; Personio's is an ID and a secret. A
+            // kiwiHR address refused after resolution is the URL's fault.
+            let misconfigured = matches!(e, FetchError::Config { .. });
+            let field = match provider {
+                Provider::Kiwihr if rejected => "api_token",
+                Provider::Kiwihr if misconfigured => "url",
+                _ => "",
+            };
+            let advice = if misconfigured {
+                "Check the address and try again.".to_string()
             } else {
-                ""
+                format!(
+                    "Check the credentials in {} and try again.",
+                    provider.label()
+                )
             };
             p.errors.add(
                 field,
                 format!(
-                    "{}. Check the credentials in {} and try again. Nothing was stored.",
-                    capitalized(&e.to_string()),
-                    provider.label()
+                    "{}. {advice} Nothing was stored.",
+                    capitalized(&e.to_string())
                 ),
             );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
