@@ -16,7 +16,7 @@ use crate::{
         sync_runs::{self, End, Tally},
     },
     hris::{
-        FetchError, Snapshot,
+        FetchError, Provider, Snapshot,
         providers::{Credentials, Providers},
     },
 };
@@ -104,8 +104,19 @@ pub enum StartError {
     AlreadyRunning,
     #[error("{0}")]
     Approval(String),
+    /// The stored credentials cannot be opened with this server's key.
+    #[error("{}", key_message(*.0))]
+    Key(Provider),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// What a company manager reads when the stored credentials cannot be opened, and what to do.
+pub fn key_message(provider: Provider) -> String {
+    format!(
+        "Roster cannot read the stored {provider} credentials with this server's key. \
+         Reconnect {provider}, or start Roster with the key it used before."
+    )
 }
 
 impl From<sqlx::Error> for StartError {
@@ -132,10 +143,17 @@ pub async fn credentials(ctx: &SyncContext, company_id: i64) -> Result<Credentia
     let integration = integrations::get(&ctx.db, company_id)
         .await?
         .ok_or(StartError::NotConnected)?;
-    let plain = ctx.secrets.open(
-        &integration.sealed,
-        &integrations::context(company_id, integration.provider),
-    )?;
+    let plain = ctx
+        .secrets
+        .open(
+            &integration.sealed,
+            &integrations::context(company_id, integration.provider),
+        )
+        .map_err(|e| {
+            // The reason (key ids, never the key) is for the operator's log.
+            tracing::error!(company = company_id, error = %e, "stored credentials cannot be opened");
+            StartError::Key(integration.provider)
+        })?;
     Ok(Credentials::from_json(&plain)?)
 }
 
@@ -204,7 +222,10 @@ fn tally_of(plan: &Plan, pages: u32) -> Tally {
 /// Runs one sync to its end. `Err` only when it could not start (not connected, already
 /// running, a bad approval); every started run ends in the history with an outcome.
 pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError> {
-    let creds = credentials(ctx, req.company_id).await?;
+    let creds = match credentials(ctx, req.company_id).await {
+        Err(StartError::Key(provider)) => return key_failure(ctx, req, provider).await,
+        other => other?,
+    };
     let approval = match req.approve {
         Some(paused) => Some(approval_of(&ctx.db, req.company_id, paused).await?),
         None => None,
@@ -248,6 +269,36 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
             Ok(finish_failed(&ctx.db, run_id, kind, message, started, true).await?)
         }
     }
+}
+
+/// A run that cannot open the stored credentials still ends in the history, failed with the
+/// reason and what to do; it is not retried (a retry cannot bring the key back).
+async fn key_failure(
+    ctx: &SyncContext,
+    req: &Request,
+    provider: Provider,
+) -> Result<Report, StartError> {
+    sync_runs::abandon_stale(&ctx.db, req.company_id, stale_after()).await?;
+    let run_id = sync_runs::start(
+        &ctx.db,
+        req.company_id,
+        provider,
+        req.trigger,
+        req.started_by,
+        req.approve,
+    )
+    .await?
+    .ok_or(StartError::AlreadyRunning)?;
+    let message = key_message(provider);
+    Ok(finish_failed(
+        &ctx.db,
+        run_id,
+        FailureKind::Key,
+        message,
+        Instant::now(),
+        false,
+    )
+    .await?)
 }
 
 /// Ends a run as failed with `message` (nothing of it was applied).

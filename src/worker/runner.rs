@@ -93,7 +93,8 @@ impl Runner {
                 tracing::info!(company = job.company_id, %reason, "approval not applied");
                 Ok(())
             }
-            Err(StartError::Internal(e)) => {
+            Err(e @ (StartError::Internal(_) | StartError::Key(_))) => {
+                let e = anyhow::Error::from(e);
                 tracing::error!(company = job.company_id, attempt, error = %format!("{e:#}"), "sync could not start");
                 if attempt < MAX_ATTEMPTS {
                     self.jobs

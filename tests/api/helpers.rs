@@ -240,6 +240,24 @@ impl TestApp {
         self.worker = Some(stop);
     }
 
+    /// The same database served by a new process started with another credential key (as after
+    /// `ROSTER_SECRET_KEY` changed): a new server and, if one ran, a new worker; logins are made
+    /// again against the new address.
+    pub async fn restart_with_key(&mut self, key: [u8; 32]) {
+        let had_worker = self.worker.take().map(|stop| stop.send(true)).is_some();
+        self.app = self
+            .app
+            .clone()
+            .with_secrets(roster::crypto::SecretBox::from_bytes(key));
+        self.ctx = self.app.sync.clone();
+        let server = self.app.bind().await.unwrap();
+        self.addr = server.local_addr();
+        tokio::spawn(server.run(std::future::pending()));
+        if had_worker {
+            self.start_worker();
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

@@ -5,6 +5,7 @@ mod access;
 mod connect;
 mod history;
 mod history_page;
+mod key;
 mod kiwihr_address;
 mod owned;
 mod panel;

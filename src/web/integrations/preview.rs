@@ -71,6 +71,10 @@ pub async fn preview(
         Err(StartError::NotConnected) => {
             return Ok(Redirect::to("/settings/integrations?notice=not_connected").into_response());
         }
+        Err(StartError::Key(provider)) => {
+            page.error = Some(run::key_message(provider));
+            return Ok(page.into_response());
+        }
         Err(e) => return Err(AppError::Internal(e.into())),
         Ok(Err(fetch)) => {
             page.error = Some(format!("{fetch}. Nothing was changed."));

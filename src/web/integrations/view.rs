@@ -118,6 +118,8 @@ fn headline(state: State, kind: Option<FailureKind>, message: Option<&str>) -> O
         (State::Failed, Some(FailureKind::CredentialsRejected)) => Some(format!(
             "{first}: reconnect with new credentials (Disconnect, then Connect)."
         )),
+        // The message says what to do (reconnect, or the key used before).
+        (State::Failed, Some(FailureKind::Key)) => Some(message.to_string()),
         (State::Failed, Some(FailureKind::NotAllowed)) => Some(format!(
             "{first}. Nothing was changed; fix the permission, then choose Sync now."
         )),
