@@ -14,6 +14,8 @@ pub const GENDER: usize = 50;
 /// Employee number and an HRIS's id for a person.
 pub const EMPLOYEE_NUMBER: usize = 64;
 pub const SOURCE_ID: usize = 128;
+/// An HRIS's status word for a person, as a run quotes it.
+pub const STATUS: usize = 50;
 /// Group and company names.
 pub const GROUP_NAME: usize = 100;
 pub const COMPANY_NAME: usize = 100;

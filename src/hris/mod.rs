@@ -1,6 +1,7 @@
 //! HRIS clients: each turns its provider's JSON into our own [`Snapshot`] and knows nothing of the
 //! database. A client returns every page or an error, never a part.
 
+pub mod clean;
 pub mod kiwihr;
 pub mod ownership;
 pub mod pacing;

@@ -20,6 +20,7 @@ mod faults_postgres;
 mod faults_sqlite;
 mod file_modes;
 mod forms;
+mod hris_data;
 mod inputs;
 mod integrations;
 mod mail;

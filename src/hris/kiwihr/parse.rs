@@ -90,7 +90,12 @@ pub fn parse_users_page(body: &[u8]) -> Result<UsersPage, ReplyError> {
     let people = items
         .iter()
         .enumerate()
-        .map(|(i, item)| parse_user(item).map_err(|e| malformed(&format!("user #{} {e}", i + 1))))
+        .map(|(i, item)| {
+            let mut person =
+                parse_user(item).map_err(|e| malformed(&format!("user #{} {e}", i + 1)))?;
+            crate::hris::clean::person(&mut person);
+            Ok(person)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(UsersPage {
         people,

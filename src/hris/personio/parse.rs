@@ -98,10 +98,10 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, ParseError> {
             .and_then(Value::as_object)
             .ok_or_else(|| ParseError::Shape(format!("employee #{} has no attributes", i + 1)))?;
         page.keys_seen.extend(attrs.keys().cloned());
-        page.people.push(
-            parse_employee(attrs)
-                .map_err(|e| ParseError::Shape(format!("employee #{}: {e}", i + 1)))?,
-        );
+        let mut person = parse_employee(attrs)
+            .map_err(|e| ParseError::Shape(format!("employee #{}: {e}", i + 1)))?;
+        crate::hris::clean::person(&mut person);
+        page.people.push(person);
     }
     Ok(page)
 }
