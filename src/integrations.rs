@@ -29,7 +29,8 @@ impl From<sqlx::Error> for ConnectError {
     }
 }
 
-/// Checks the credentials with the provider, then stores them encrypted and records who connected.
+/// Checks the credentials with the provider, then stores them encrypted and records who connected;
+/// today's morning sync is the first sync after connecting (the caller queues it).
 pub async fn connect(
     ctx: &SyncContext,
     company_id: i64,
@@ -45,6 +46,9 @@ pub async fn connect(
         &creds.to_json(),
         &integrations::context(company_id, provider),
     );
+    let company = db::companies::get(&ctx.db, company_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no company {company_id}"))?;
     let mut tx = ctx.db.begin().await?;
     match integrations::insert(&mut tx, company_id, provider, &sealed, &creds.hint(), by).await {
         Err(e) if db::is_unique_violation(&e) => {
@@ -55,6 +59,8 @@ pub async fn connect(
         }
         other => other?,
     }
+    // The first sync after connecting is today's sync: no morning sync follows it today.
+    crate::sync::morning::claim_connect_day(&mut tx, &company).await?;
     audit::record(
         &mut tx,
         company_id,

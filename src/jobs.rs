@@ -125,7 +125,7 @@ impl Jobs {
         company_id: i64,
         local_date: chrono::NaiveDate,
     ) -> anyhow::Result<bool> {
-        let date = local_date.format("%Y-%m-%d").to_string();
+        let date = crate::sync::morning::day_key(local_date);
         let mut tx = self.db.begin().await?;
         if !crate::db::jobs::claim_morning(&mut tx, company_id, &date).await? {
             return Ok(false);

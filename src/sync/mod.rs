@@ -25,6 +25,7 @@ pub mod lifecycle;
 mod managers;
 mod matching;
 mod memory;
+pub mod morning;
 pub mod plan;
 mod reasons;
 pub mod reconcile;

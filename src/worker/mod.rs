@@ -13,7 +13,7 @@
 //! - **Attempts**: counted in `sync_job_attempts` before each start (orphan re-runs included),
 //!   capped at [`crate::jobs::MAX_ATTEMPTS`]. Transient failures are re-queued with exponential backoff;
 //!   permanent ones are not.
-//! - **Schedule**: every tick, each connected company that [`is_due`] gets one sync per local day,
+//! - **Schedule**: every tick, each connected company whose morning is due ([`crate::sync::morning`]) gets one sync per local day,
 //!   the database deciding which process queues it ([`crate::jobs::Jobs::enqueue_scheduled`]).
 //! - **Shutdown**: on stop, no new job is taken; a running sync gets [`WorkerSettings::grace`] to
 //!   finish (apply is one transaction, so one cut short changes nothing and is re-run later).
@@ -32,7 +32,7 @@ use tokio::sync::watch;
 use crate::app::App;
 
 pub use health::WorkerHealth;
-pub use scheduler::{is_due, local_date, schedule_tick};
+pub use scheduler::schedule_tick;
 pub use settings::WorkerSettings;
 
 /// Runs the worker (jobs, schedule, housekeeping) until `stop` turns true, then lets running

@@ -7,6 +7,7 @@ mod history;
 mod history_page;
 mod key;
 mod kiwihr_address;
+mod morning;
 mod owned;
 mod panel;
 mod reasons;

@@ -291,8 +291,11 @@ both! {
         companies.sort();
         assert_eq!(companies, vec![env.company_id, tokyo], "{jobs:?}");
         assert!(jobs.iter().all(|q| q.job.trigger == Trigger::Schedule));
-        assert_eq!(roster::db::jobs::mornings(&env.db, env.company_id).await.unwrap(), vec!["2026-11-23"]);
-        assert_eq!(roster::db::jobs::mornings(&env.db, tokyo).await.unwrap(), vec!["2026-11-23"]);
+        // Connecting claimed the (real) day of connection; the ticks claimed 2026-11-23.
+        let connect_day = |tz| roster::sync::morning::day_key(roster::sync::morning::local_date(Utc::now(), tz));
+        let (berlin_today, tokyo_today) = (connect_day(chrono_tz::Europe::Berlin), connect_day(chrono_tz::Asia::Tokyo));
+        assert_eq!(roster::db::jobs::mornings(&env.db, env.company_id).await.unwrap(), vec!["2026-11-23".to_string(), berlin_today]);
+        assert_eq!(roster::db::jobs::mornings(&env.db, tokyo).await.unwrap(), vec!["2026-11-23".to_string(), tokyo_today.clone()]);
         assert!(roster::db::jobs::mornings(&env.db, not_connected).await.unwrap().is_empty(), "not connected: not scheduled");
 
         // Next day, 03:00 UTC: 04:00 in Berlin (not yet), 12:00 in Tokyo (due).
@@ -300,7 +303,7 @@ both! {
         let ticks = pools.iter().map(|db| worker::schedule_tick(db, next));
         let queued: usize = futures::future::join_all(ticks).await.into_iter().map(|r| r.unwrap()).sum();
         assert_eq!(queued, 1);
-        assert_eq!(roster::db::jobs::mornings(&env.db, tokyo).await.unwrap(), vec!["2026-11-23", "2026-11-24"]);
+        assert_eq!(roster::db::jobs::mornings(&env.db, tokyo).await.unwrap(), vec!["2026-11-23".to_string(), "2026-11-24".into(), tokyo_today]);
         assert_eq!(jobs::queued(&env.db).await.unwrap().len(), 3);
 
         // A disconnected company is not scheduled any more.

@@ -230,7 +230,11 @@ pub async fn index(
         panels,
         connection,
         status: load_status(&state.db, company.id, &q, &clock).await?,
-        next_sync: clock.next_sync(company.sync_hour),
+        next_sync: {
+            let now = chrono::Utc::now();
+            let (_, at) = crate::sync::morning::next_for(&state.db, &company, now).await?;
+            clock.next_sync(at, now)
+        },
     })
 }
 

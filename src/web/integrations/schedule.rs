@@ -1,6 +1,6 @@
 //! Times as the company reads them: in its own time zone, and the next morning sync.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use time::OffsetDateTime;
 
@@ -46,30 +46,14 @@ impl CompanyClock {
             .to_string()
     }
 
-    /// The next scheduled sync after now, shown in the company's time zone.
-    pub fn next_sync(&self, sync_hour: i32) -> String {
-        self.show_chrono(next_sync_after(Utc::now(), self.tz, sync_hour))
-    }
-}
-
-/// The first `sync_hour:00` local time strictly after `now`. On a day when that hour does not
-/// exist (the clocks jump forward over it), the sync runs at the first instant after the gap.
-pub fn next_sync_after(now: DateTime<Utc>, tz: Tz, sync_hour: i32) -> DateTime<Utc> {
-    let hour = sync_hour.clamp(0, 23) as u32;
-    let at = NaiveTime::from_hms_opt(hour, 0, 0).expect("hour 0-23");
-    let mut day = now.with_timezone(&tz).date_naive();
-    loop {
-        let local = day.and_time(at);
-        let instant = tz.from_local_datetime(&local).earliest().or_else(|| {
-            tz.from_local_datetime(&(local + Duration::hours(1)))
-                .earliest()
-        });
-        if let Some(t) = instant.map(|t| t.with_timezone(&Utc))
-            && t > now
-        {
-            return t;
+    /// The next morning sync ([`crate::sync::morning::next_for`]) as the panel says it: its
+    /// time, or that it is due now (the hour has come and its sync is not queued yet).
+    pub fn next_sync(&self, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+        if at <= now {
+            "due now (today's sync has not run yet)".to_string()
+        } else {
+            self.show_chrono(at)
         }
-        day = day.succ_opt().expect("a date after today");
     }
 }
 
@@ -90,37 +74,16 @@ mod tests {
     }
 
     #[test]
-    fn before_the_hour_it_is_today_after_it_tomorrow() {
-        let tz: Tz = "Europe/Berlin".parse().unwrap();
-        // 03:00 in Berlin (winter, UTC+1): today at 05:00 local = 04:00 UTC.
+    fn the_next_sync_is_its_local_time_or_due_now() {
+        let clock = CompanyClock::new("Europe/Berlin");
+        let now = utc("2026-01-10T13:00:00Z");
         assert_eq!(
-            next_sync_after(utc("2026-01-10T02:00:00Z"), tz, 5),
-            utc("2026-01-10T04:00:00Z")
+            clock.next_sync(utc("2026-01-11T04:00:00Z"), now),
+            "2026-01-11 05:00 CET"
         );
-        // 06:00 in Berlin: tomorrow.
         assert_eq!(
-            next_sync_after(utc("2026-01-10T05:00:00Z"), tz, 5),
-            utc("2026-01-11T04:00:00Z")
-        );
-    }
-
-    #[test]
-    fn the_local_hour_follows_daylight_saving_time() {
-        let tz: Tz = "Europe/Berlin".parse().unwrap();
-        // Summer (UTC+2): 05:00 local is 03:00 UTC.
-        assert_eq!(
-            next_sync_after(utc("2026-07-01T12:00:00Z"), tz, 5),
-            utc("2026-07-02T03:00:00Z")
-        );
-    }
-
-    #[test]
-    fn an_hour_skipped_by_the_clock_change_runs_just_after_the_gap() {
-        let tz: Tz = "Europe/Berlin".parse().unwrap();
-        // 2026-03-29: 02:00 → 03:00 local. A 02:00 sync runs at 03:00 CEST = 01:00 UTC.
-        assert_eq!(
-            next_sync_after(utc("2026-03-28T12:00:00Z"), tz, 2),
-            utc("2026-03-29T01:00:00Z")
+            clock.next_sync(utc("2026-01-10T04:00:00Z"), now),
+            "due now (today's sync has not run yet)"
         );
     }
 }
