@@ -34,6 +34,10 @@ pub struct SyncJob {
     pub trigger: Trigger,
     pub started_by: Option<i64>,
     pub approve: Option<i64>,
+    /// The company-local morning ("2026-12-03") a scheduled sync belongs to: its alerts count
+    /// against that day, however late its retries run.
+    #[serde(default)]
+    pub morning: Option<String>,
 }
 
 impl SyncJob {
@@ -44,7 +48,14 @@ impl SyncJob {
             trigger: req.trigger,
             started_by: req.started_by,
             approve: req.approve,
+            morning: None,
         }
+    }
+
+    /// [`SyncJob::morning`] as a date (`None` when absent or unreadable: today counts).
+    pub fn morning_date(&self) -> Option<time::Date> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(self.morning.as_deref()?, &format).ok()
     }
 
     pub fn request(&self) -> Request {
@@ -130,12 +141,15 @@ impl Jobs {
         if !crate::db::jobs::claim_morning(&mut tx, company_id, &date).await? {
             return Ok(false);
         }
-        let job = SyncJob::new(&Request {
-            company_id,
-            trigger: Trigger::Schedule,
-            started_by: None,
-            approve: None,
-        });
+        let job = SyncJob {
+            morning: Some(date.clone()),
+            ..SyncJob::new(&Request {
+                company_id,
+                trigger: Trigger::Schedule,
+                started_by: None,
+                approve: None,
+            })
+        };
         push_in(&mut tx, &job, None).await?;
         tx.commit().await?;
         self.wake.notify();

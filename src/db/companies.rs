@@ -95,3 +95,62 @@ pub async fn update_settings(db: &Db, id: i64, s: &CompanySettings) -> sqlx::Res
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// A company's mail settings: who gets sync alerts, and whether a sync invites the people it
+/// creates. With its name and time zone, which every mail about the company needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    pub name: String,
+    pub time_zone: String,
+    /// Sync alerts go to these addresses instead of the company managers (empty: the managers).
+    pub alert_addresses: Vec<String>,
+    pub invite_new_people: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct MailRow {
+    name: String,
+    time_zone: String,
+    alert_addresses: Json<Vec<String>>,
+    invite_new_people: bool,
+}
+
+impl From<MailRow> for MailSettings {
+    fn from(r: MailRow) -> MailSettings {
+        MailSettings {
+            name: r.name,
+            time_zone: r.time_zone,
+            alert_addresses: r.alert_addresses.0,
+            invite_new_people: r.invite_new_people,
+        }
+    }
+}
+
+const MAIL: &str =
+    "select name, time_zone, alert_addresses, invite_new_people from companies where id = $1";
+
+pub async fn mail_settings(db: &Db, id: i64) -> sqlx::Result<Option<MailSettings>> {
+    let row: Option<MailRow> =
+        on_db!(db, p => sqlx::query_as(MAIL).bind(id).fetch_optional(p).await)?;
+    Ok(row.map(MailSettings::from))
+}
+
+/// [`mail_settings`] inside a transaction (a sync's apply or its final transition).
+pub async fn mail_settings_in(tx: &mut Tx, id: i64) -> sqlx::Result<Option<MailSettings>> {
+    let row: Option<MailRow> =
+        on_tx!(tx, c => sqlx::query_as(MAIL).bind(id).fetch_optional(c).await)?;
+    Ok(row.map(MailSettings::from))
+}
+
+pub async fn update_mail_settings(
+    tx: &mut Tx,
+    id: i64,
+    alert_addresses: &[String],
+    invite_new_people: bool,
+) -> sqlx::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "update companies set alert_addresses = $2, invite_new_people = $3 where id = $1")
+        .bind(id).bind(Json(alert_addresses)).bind(invite_new_people)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

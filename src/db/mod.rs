@@ -21,6 +21,7 @@ pub mod person_history;
 pub mod private;
 pub mod readiness;
 pub mod run_people;
+pub mod sync_alerts;
 pub mod sync_runs;
 
 use std::{str::FromStr, time::Duration};

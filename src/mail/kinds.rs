@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::mail::{Content, Links};
+use crate::mail::{Content, Links, SyncAlert, SyncRecovered};
 
 /// A one-time token as it travels in a link. Only its hash is stored next to the person; the
 /// token itself is in the outbox row until the mail is read. `Debug` never shows it.
@@ -37,6 +37,10 @@ pub enum Mail {
         token: Token,
         expires_minutes: i64,
     },
+    /// A sync failed (after its last retry), was refused, or paused for review.
+    SyncAlert(SyncAlert),
+    /// The next sync after an alert succeeded.
+    SyncRecovered(SyncRecovered),
 }
 
 impl Mail {
@@ -45,6 +49,8 @@ impl Mail {
         match self {
             Mail::Invitation { .. } => "invitation",
             Mail::PasswordReset { .. } => "password_reset",
+            Mail::SyncAlert(_) => "sync_alert",
+            Mail::SyncRecovered(_) => "sync_recovered",
         }
     }
 
@@ -92,6 +98,8 @@ impl Mail {
                     expires_minutes
                 )],
             },
+            Mail::SyncAlert(a) => a.render(links),
+            Mail::SyncRecovered(r) => r.render(links),
         }
     }
 }

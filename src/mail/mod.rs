@@ -8,12 +8,14 @@
 //!   (`ROSTER_SMTP_URL`, lettre over rustls) with retries and backoff. Without an SMTP URL mail
 //!   stays in the outbox, where `roster mail list` / `roster mail show` read it.
 
+mod alerts;
 mod config;
 mod content;
 mod kinds;
 pub mod sender;
 mod smtp;
 
+pub use alerts::{Audience, Problem, SyncAlert, SyncRecovered};
 pub use config::MailConfig;
 pub use content::{Content, Links};
 pub use kinds::{Mail, Token};

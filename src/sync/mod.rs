@@ -15,6 +15,7 @@
 //! Then record the run: `plan.counts`, `plan.history()` as `sync_changes` rows, and the notes
 //! (`warnings`, `errors`, `run_warnings`, `not_in_hris`).
 
+pub mod alerts;
 pub mod apply;
 mod emails;
 mod fields;

@@ -22,7 +22,7 @@ use crate::{
 };
 
 use super::{
-    Approval, Directory, GuardSettings, Plan, Refusal, Rules, apply, guard,
+    Approval, Directory, GuardSettings, Plan, Refusal, Rules, alerts, apply, guard,
     lifecycle::{FailureKind, Stage, State},
     reconcile,
 };
@@ -68,6 +68,55 @@ pub struct Request {
     pub started_by: Option<i64>,
     /// The paused run whose "Apply anyway" this is.
     pub approve: Option<i64>,
+}
+
+/// Where a run stands among its job's starts (the worker retries transient failures), and the
+/// company-local morning a scheduled job belongs to. The CLI and direct calls have one start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    pub number: i64,
+    pub max: i64,
+    pub morning: Option<time::Date>,
+}
+
+impl Attempt {
+    /// A run that is not retried.
+    pub const ONLY: Attempt = Attempt {
+        number: 1,
+        max: 1,
+        morning: None,
+    };
+
+    /// Whether a failed run is started again (by the worker): then its failure is not the
+    /// sync's last word, and alerts wait for the last attempt.
+    pub fn retries(&self, transient: bool) -> bool {
+        transient && self.number < self.max
+    }
+}
+
+/// What every end of one run shares, for [`alerts::on_end`].
+#[derive(Clone, Copy)]
+struct Alerting<'a> {
+    req: &'a Request,
+    provider: Provider,
+    attempt: Attempt,
+}
+
+impl Alerting<'_> {
+    fn end(&self, run_id: i64, end: End, tally: Tally, transient: bool) -> alerts::RunEnd {
+        alerts::RunEnd {
+            company_id: self.req.company_id,
+            run_id,
+            provider: self.provider,
+            trigger: self.req.trigger,
+            end,
+            retried: self.attempt.retries(transient),
+            attempts: self.attempt.number,
+            morning: self.attempt.morning,
+            tally,
+            paused: None,
+        }
+    }
 }
 
 /// What a finished run did.
@@ -222,8 +271,18 @@ fn tally_of(plan: &Plan, pages: u32) -> Tally {
 /// Runs one sync to its end. `Err` only when it could not start (not connected, already
 /// running, a bad approval); every started run ends in the history with an outcome.
 pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError> {
+    run_attempt(ctx, req, Attempt::ONLY).await
+}
+
+/// [`run`] as start `attempt` of a worker's job: its end (and the alert it may send) knows
+/// whether a retry follows.
+pub async fn run_attempt(
+    ctx: &SyncContext,
+    req: &Request,
+    attempt: Attempt,
+) -> Result<Report, StartError> {
     let creds = match credentials(ctx, req.company_id).await {
-        Err(StartError::Key(provider)) => return key_failure(ctx, req, provider).await,
+        Err(StartError::Key(provider)) => return key_failure(ctx, req, provider, attempt).await,
         other => other?,
     };
     let approval = match req.approve {
@@ -244,9 +303,14 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
     let started = Instant::now();
     let (stage_tx, stage_rx) = watch::channel(Stage::Fetching);
     let beat = tokio::spawn(heartbeat(ctx.db.clone(), run_id, stage_rx));
+    let alerting = Alerting {
+        req,
+        provider: creds.provider(),
+        attempt,
+    };
     let result = execute(
         ctx,
-        req,
+        &alerting,
         &creds,
         approval.as_ref(),
         run_id,
@@ -266,7 +330,7 @@ pub async fn run(ctx: &SyncContext, req: &Request) -> Result<Report, StartError>
             };
             tracing::error!(run_id, error = %message, "sync run failed");
             let kind = FailureKind::of_error(&e);
-            Ok(finish_failed(&ctx.db, run_id, kind, message, started, true).await?)
+            Ok(finish_failed(&ctx.db, &alerting, run_id, kind, message, started, true).await?)
         }
     }
 }
@@ -277,6 +341,7 @@ async fn key_failure(
     ctx: &SyncContext,
     req: &Request,
     provider: Provider,
+    attempt: Attempt,
 ) -> Result<Report, StartError> {
     sync_runs::abandon_stale(&ctx.db, req.company_id, stale_after()).await?;
     let run_id = sync_runs::start(
@@ -290,8 +355,14 @@ async fn key_failure(
     .await?
     .ok_or(StartError::AlreadyRunning)?;
     let message = key_message(provider);
+    let alerting = Alerting {
+        req,
+        provider,
+        attempt,
+    };
     Ok(finish_failed(
         &ctx.db,
+        &alerting,
         run_id,
         FailureKind::Key,
         message,
@@ -304,6 +375,7 @@ async fn key_failure(
 /// Ends a run as failed with `message` (nothing of it was applied).
 async fn finish_failed(
     db: &Db,
+    alerting: &Alerting<'_>,
     run_id: i64,
     kind: FailureKind,
     message: String,
@@ -311,16 +383,21 @@ async fn finish_failed(
     transient: bool,
 ) -> anyhow::Result<Report> {
     let mut tx = db.begin().await?;
-    sync_runs::finish(
+    let end = End::Failed(kind);
+    if sync_runs::finish(
         &mut tx,
         run_id,
-        End::Failed(kind),
+        end,
         &Tally::default(),
         Some(&message),
         None,
         elapsed(started),
     )
-    .await?;
+    .await?
+    {
+        let ended = alerting.end(run_id, end, Tally::default(), transient);
+        alerts::on_end(&mut tx, &ended).await?;
+    }
     tx.commit().await?;
     Ok(Report {
         run_id,
@@ -367,13 +444,14 @@ async fn approval_of(db: &Db, company_id: i64, paused: i64) -> Result<Approval, 
 
 async fn execute(
     ctx: &SyncContext,
-    req: &Request,
+    alerting: &Alerting<'_>,
     creds: &Credentials,
     approval: Option<&Approval>,
     run_id: i64,
     started: Instant,
     stage: &watch::Sender<Stage>,
 ) -> anyhow::Result<Report> {
+    let req = alerting.req;
     let mut phases = Phases::default();
     let mark = Instant::now();
     let snapshot = match ctx.providers.fetch(creds).await {
@@ -382,7 +460,9 @@ async fn execute(
             // A fetch that failed never reaches reconcile: nobody changes.
             let message = format!("{e}. Nothing was changed.");
             let kind = FailureKind::of_fetch(&e);
-            return finish_failed(&ctx.db, run_id, kind, message, started, e.is_transient()).await;
+            let transient = e.is_transient();
+            return finish_failed(&ctx.db, alerting, run_id, kind, message, started, transient)
+                .await;
         }
     };
     phases.fetch = mark.elapsed();
@@ -432,7 +512,7 @@ async fn execute(
             pages: tally.pages,
             ..Tally::default()
         };
-        sync_runs::finish(
+        if sync_runs::finish(
             &mut tx,
             run_id,
             end,
@@ -441,7 +521,18 @@ async fn execute(
             approval_json.as_deref(),
             elapsed(started),
         )
-        .await?;
+        .await?
+        {
+            let mut ended = alerting.end(run_id, end, empty, false);
+            if let Refusal::Paused {
+                would_deactivate,
+                active_synced,
+            } = &refusal
+            {
+                ended.paused = Some((would_deactivate.len(), *active_synced));
+            }
+            alerts::on_end(&mut tx, &ended).await?;
+        }
         tx.commit().await?;
         return Ok(Report {
             run_id,
@@ -465,6 +556,7 @@ async fn execute(
         );
         return finish_failed(
             &ctx.db,
+            alerting,
             run_id,
             FailureKind::Internal,
             message,
@@ -480,7 +572,7 @@ async fn execute(
             plan.errors.len()
         )
     });
-    sync_runs::finish(
+    if sync_runs::finish(
         &mut tx,
         run_id,
         End::Succeeded,
@@ -489,7 +581,11 @@ async fn execute(
         None,
         elapsed(started),
     )
-    .await?;
+    .await?
+    {
+        let ended = alerting.end(run_id, End::Succeeded, tally, false);
+        alerts::on_end(&mut tx, &ended).await?;
+    }
     crate::failpoint::pause("sync-before-commit").await;
     tx.commit().await?;
     phases.apply = mark.elapsed();

@@ -1,6 +1,7 @@
 //! A company manager's controls over logins: Invite (one person, or every active person without
-//! a login), change a role, remove a login; and the "Login" box on a person's page. Every route
-//! here takes [`Manager`], so an employee gets 403.
+//! a login), change a role, remove a login; and the "Login" box on a person's page, where a
+//! company manager also turns their own sync alerts on or off. Every route here takes
+//! [`Manager`], so an employee gets 403.
 
 use axum::{
     extract::{Path, State},
@@ -14,7 +15,7 @@ use crate::{
         invite::{self, Inviter},
         roles,
     },
-    db::{login_tokens, people},
+    db::{companies, login_tokens, people, sync_alerts},
     directory::{Person, Role},
     web::{AppError, AppState, CurrentUser, Manager, error::error_page, form::FormData},
 };
@@ -24,6 +25,16 @@ pub struct AccessPanel {
     pub role: Option<Role>,
     pub invited_on: Option<String>,
     pub notice: Option<&'static str>,
+    /// A company manager's sync alerts: whether they get them, and whether this page is theirs
+    /// (only they may switch them).
+    pub alerts: Option<AlertsSwitch>,
+}
+
+pub struct AlertsSwitch {
+    pub on: bool,
+    pub own: bool,
+    /// The company sends sync alerts to chosen addresses instead of its managers.
+    pub to_addresses: bool,
 }
 
 impl AccessPanel {
@@ -49,6 +60,12 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "invited" => "Invitation sent. The link in it works once, for 7 days.",
         "role" => "Role changed.",
         "removed" => "Login removed; their sessions have ended.",
+        "alerts_on" => {
+            "Sync alerts turned on: you get an email when a morning sync fails, pauses or recovers."
+        }
+        "alerts_off" => {
+            "Sync alerts turned off: you get no email about syncs. The other company managers still do."
+        }
         _ => return None,
     })
 }
@@ -68,10 +85,21 @@ pub async fn panel(
             .map(|at| at.date().to_string()),
         Some(_) => None,
     };
+    let alerts = match person.role {
+        Some(Role::Manager) => Some(AlertsSwitch {
+            on: !sync_alerts::is_off(&state.db, person.company_id, person.id).await?,
+            own: person.id == user.person.id,
+            to_addresses: companies::mail_settings(&state.db, person.company_id)
+                .await?
+                .is_some_and(|c| !c.alert_addresses.is_empty()),
+        }),
+        _ => None,
+    };
     Ok(Some(AccessPanel {
         role: person.role,
         invited_on,
         notice: notice(q.done.as_deref()),
+        alerts,
     }))
 }
 
@@ -156,4 +184,28 @@ pub(super) async fn remove_login(
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?done=removed")).into_response()),
         Err(r) => Ok(refused(r)),
     }
+}
+
+/// A company manager turns their own sync alerts on or off (nobody else's: 403).
+pub(super) async fn set_alerts(
+    State(state): State<AppState>,
+    Manager(user): Manager,
+    Path(id): Path<i64>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    if id != user.person.id {
+        return Err(AppError::Forbidden);
+    }
+    let off = match form.get("alerts") {
+        "on" => false,
+        "off" => true,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Sync alerts can be turned on or off.".into(),
+            ));
+        }
+    };
+    sync_alerts::set_off(&state.db, user.company_id(), id, off).await?;
+    let done = if off { "alerts_off" } else { "alerts_on" };
+    Ok(Redirect::to(&format!("/people/{id}?done={done}#access-heading")).into_response())
 }

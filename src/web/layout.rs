@@ -4,6 +4,8 @@
 use crate::web::CurrentUser;
 
 pub struct NavUser {
+    /// Their own page (the name in the header links to it).
+    pub id: i64,
     pub name: String,
     pub company: String,
     pub is_manager: bool,
@@ -20,6 +22,7 @@ impl Layout {
     pub fn new(user: &CurrentUser, section: &'static str, title: impl Into<String>) -> Layout {
         Layout {
             user: Some(NavUser {
+                id: user.person.id,
                 name: format!("{} {}", user.person.first_name, user.person.last_name),
                 company: user.person.company_name.clone(),
                 is_manager: user.is_manager(),

@@ -20,6 +20,7 @@ mod people;
 mod query;
 mod security;
 mod settings;
+mod settings_mail;
 
 use std::sync::Arc;
 
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
             "/company",
             get(settings::company_form).post(settings::company_save),
         )
+        .route("/company/mail", post(settings_mail::save))
         .route("/integrations", get(integrations::index))
         .route("/integrations/status", get(integrations::status))
         .route("/integrations/sync", post(integrations::sync_now))
@@ -117,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}/invite", post(access::invite_one))
         .route("/people/{id}/role", post(access::set_role))
         .route("/people/{id}/login/remove", post(access::remove_login))
+        .route("/people/{id}/alerts", post(access::set_alerts))
         .route("/people/new", get(people::new_form))
         .route("/people/{id}", get(people::show).post(people::update))
         .route("/people/{id}/edit", get(people::edit_form))

@@ -15,8 +15,8 @@ use crate::{
     },
     directory::limits,
     web::{
-        AppError, AppState, Manager, field_errors::Errors, form::FormData, layout::Layout,
-        query::Query,
+        AppError, AppState, CurrentUser, Manager, field_errors::Errors, form::FormData,
+        layout::Layout, query::Query, settings_mail::MailForm,
     },
 };
 
@@ -50,6 +50,8 @@ pub(super) struct CompanyPage {
     gender_choices: String,
     errors: Errors,
     saved: bool,
+    /// "Sync alerts", its own form on this page.
+    mail: MailForm,
 }
 
 impl CompanyPage {
@@ -88,6 +90,7 @@ fn time_zones() -> &'static [&'static str] {
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {
     saved: Option<String>,
+    mail_saved: Option<String>,
 }
 
 pub(super) async fn company_form(
@@ -95,17 +98,32 @@ pub(super) async fn company_form(
     Manager(user): Manager,
     Query(q): Query<SavedQuery>,
 ) -> Result<CompanyPage, AppError> {
+    let mail = companies::mail_settings(&state.db, user.company_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mail = MailForm::of(&mail, q.mail_saved.is_some());
+    company_page(&state, &user, mail, q.saved.is_some()).await
+}
+
+/// The page with the company's saved settings and `mail` as given (saved, or typed with errors).
+pub(super) async fn company_page(
+    state: &AppState,
+    user: &CurrentUser,
+    mail: MailForm,
+    saved: bool,
+) -> Result<CompanyPage, AppError> {
     let c = companies::get(&state.db, user.company_id())
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(CompanyPage {
-        layout: Layout::new(&user, "settings", "Company settings"),
+        layout: Layout::new(user, "settings", "Company settings"),
         name: c.name,
         time_zone: c.time_zone,
         sync_hour: c.sync_hour.to_string(),
         gender_choices: c.gender_choices.join(", "),
         errors: Errors::default(),
-        saved: q.saved.is_some(),
+        saved,
+        mail,
     })
 }
 
@@ -210,6 +228,9 @@ pub(super) async fn company_save(
             Ok(Redirect::to("/settings/company?saved=1").into_response())
         }
         Err(errors) => {
+            let mail = companies::mail_settings(&state.db, user.company_id())
+                .await?
+                .ok_or(AppError::NotFound)?;
             let page = CompanyPage {
                 layout: Layout::new(&user, "settings", "Company settings"),
                 name: name.into(),
@@ -218,6 +239,7 @@ pub(super) async fn company_save(
                 gender_choices: genders.into(),
                 errors,
                 saved: false,
+                mail: MailForm::of(&mail, false),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -8,7 +8,10 @@ use apalis::prelude::{BoxDynError, Data, WorkerContext};
 use crate::{
     db::{self, integrations, sync_runs},
     jobs::{Jobs, MAX_ATTEMPTS, SyncJob},
-    sync::run::{self, Outcome, StartError, SyncContext},
+    sync::{
+        alerts,
+        run::{self, Attempt, Outcome, StartError, SyncContext},
+    },
 };
 
 use super::WorkerSettings;
@@ -39,7 +42,12 @@ impl Runner {
         if attempt > MAX_ATTEMPTS {
             return self.give_up(&job, attempt - 1).await;
         }
-        match run::run(&self.ctx, &job.request()).await {
+        let this = Attempt {
+            number: attempt,
+            max: MAX_ATTEMPTS,
+            morning: job.morning_date(),
+        };
+        match run::run_attempt(&self.ctx, &job.request(), this).await {
             Ok(report) => {
                 tracing::info!(
                     run_id = report.run_id,
@@ -49,7 +57,7 @@ impl Runner {
                     "sync finished"
                 );
                 if report.outcome == Outcome::Failed && report.transient {
-                    if attempt < MAX_ATTEMPTS {
+                    if this.retries(report.transient) {
                         let wait = self.settings.backoff(attempt);
                         db::jobs::append_run_message(
                             db,
@@ -131,17 +139,34 @@ impl Runner {
              (its worker stopped each time). Nothing was changed. Start a new sync once the cause is fixed."
         );
         tracing::warn!(run_id, company = job.company_id, "{message}");
+        let end = sync_runs::End::Failed(crate::sync::lifecycle::FailureKind::Internal);
         let mut tx = db.begin().await?;
-        sync_runs::finish(
+        if sync_runs::finish(
             &mut tx,
             run_id,
-            sync_runs::End::Failed(crate::sync::lifecycle::FailureKind::Internal),
+            end,
             &sync_runs::Tally::default(),
             Some(&message),
             None,
             0,
         )
-        .await?;
+        .await?
+        {
+            // The job's last word: its alert, if it calls for one, goes with it.
+            let ended = alerts::RunEnd {
+                company_id: job.company_id,
+                run_id,
+                provider: integration.provider,
+                trigger: job.trigger,
+                end,
+                retried: false,
+                attempts: started,
+                morning: job.morning_date(),
+                tally: sync_runs::Tally::default(),
+                paused: None,
+            };
+            alerts::on_end(&mut tx, &ended).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

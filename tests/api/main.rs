@@ -6,6 +6,7 @@ mod smtp_server;
 mod tcp_proxy;
 
 mod access;
+mod alerts;
 mod auth;
 mod browser;
 mod browser_history;
