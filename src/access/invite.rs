@@ -1,12 +1,35 @@
 //! Invitations: a one-time link (7 days) mailed to a person without a login, to choose a
-//! password. A new invitation replaces the person's previous link.
+//! password. A new invitation replaces the person's previous link. A company with "Invite new
+//! people automatically" has the active people a sync creates invited in the sync's transaction.
 
 use crate::{
     access::{INVITATION_DAYS, Refused, new_token},
     db::{Db, Tx, audit, companies, login_tokens, people},
-    directory::{Person, Role},
+    directory::{Email, Person, Role},
     mail::{self, Mail},
 };
+
+/// Who gets an invitation: a directory row, or a person a sync has just created.
+#[derive(Debug, Clone)]
+pub struct Invitee {
+    pub id: i64,
+    pub company_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+impl From<&Person> for Invitee {
+    fn from(p: &Person) -> Invitee {
+        Invitee {
+            id: p.id,
+            company_id: p.company_id,
+            email: p.email.clone(),
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+        }
+    }
+}
 
 /// Who sends an invitation: a company manager, or the sync ("Invite new people automatically").
 #[derive(Debug, Clone)]
@@ -19,7 +42,7 @@ pub struct Inviter {
 pub async fn invite_in(
     tx: &mut Tx,
     company_name: &str,
-    person: &Person,
+    person: &Invitee,
     role: Role,
     by: &Inviter,
 ) -> anyhow::Result<()> {
@@ -54,10 +77,16 @@ pub async fn invite_in(
         by.person_id,
         "invitation",
         &format!(
-            "Invited {} <{}> as {}",
-            person.full_name(),
+            "Invited {} {} <{}> as {}{}",
+            person.first_name,
+            person.last_name,
             person.email,
-            role.as_str()
+            role.as_str(),
+            if by.person_id.is_none() {
+                " (Invite new people automatically)"
+            } else {
+                ""
+            }
         ),
     )
     .await?;
@@ -85,7 +114,7 @@ pub async fn invite(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no company {company_id}"))?;
     let mut tx = db.begin().await?;
-    invite_in(&mut tx, &company.name, &person, role, by).await?;
+    invite_in(&mut tx, &company.name, &Invitee::from(&person), role, by).await?;
     tx.commit().await?;
     Ok(Ok(person))
 }
@@ -107,8 +136,44 @@ pub async fn invite_all(db: &Db, company_id: i64, by: &Inviter) -> anyhow::Resul
     }
     let mut tx = db.begin().await?;
     for p in &todo {
-        invite_in(&mut tx, &company.name, p, Role::Employee, by).await?;
+        invite_in(
+            &mut tx,
+            &company.name,
+            &Invitee::from(p),
+            Role::Employee,
+            by,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(todo.len())
+}
+
+/// "Invite new people automatically": when the company turned it on, invites (as employees)
+/// the `created` people that have a usable e-mail address, inside the sync's transaction.
+/// Returns how many were invited.
+pub async fn invite_created(
+    tx: &mut Tx,
+    company_id: i64,
+    created: &[Invitee],
+) -> anyhow::Result<usize> {
+    if created.is_empty() {
+        return Ok(0);
+    }
+    let Some(company) = companies::mail_settings_in(tx, company_id).await? else {
+        return Ok(0);
+    };
+    if !company.invite_new_people {
+        return Ok(0);
+    }
+    let by = Inviter {
+        person_id: None,
+        name: None,
+    };
+    let mut n = 0;
+    for p in created.iter().filter(|p| Email::check(&p.email).is_ok()) {
+        invite_in(tx, &company.name, p, Role::Employee, &by).await?;
+        n += 1;
+    }
+    Ok(n)
 }

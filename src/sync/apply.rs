@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::{
+    access::invite::Invitee,
     db::{
         Tx, groups, integrations, people,
         sync_runs::{self, Change, Note},
@@ -20,8 +21,9 @@ const MAX_LISTED: usize = 500;
 /// History rows built and written at a time (a first sync of 50,000 people has ~50,000).
 const HISTORY_CHUNK: usize = 10_000;
 
-/// Applies `plan` inside `tx` and records its history under `run_id`.
-pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
+/// Applies `plan` inside `tx` and records its history under `run_id`. Returns the ids of the
+/// people it created, in the order of `plan.creates`.
+pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i64>> {
     let company = plan.company_id;
     let mut new_groups: HashMap<usize, i64> = HashMap::new();
     for g in &plan.groups_to_create {
@@ -42,7 +44,7 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
     let new_people: HashMap<usize, i64> = plan
         .creates
         .iter()
-        .zip(ids)
+        .zip(ids.iter().copied())
         .map(|(p, id)| (p.key, id))
         .collect();
     let person = |r: PersonRef| match r {
@@ -86,7 +88,25 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<()> {
         sync_runs::insert_changes(tx, run_id, &chunk).await?;
     }
     integrations::set_unread(tx, company, plan.provider, &plan.unread).await?;
-    record_notes(tx, plan, run_id, &|r| person(r)).await
+    record_notes(tx, plan, run_id, &|r| person(r)).await?;
+    Ok(ids)
+}
+
+/// The active people `apply` created (`ids` as it returned them): whom "Invite new people
+/// automatically" invites.
+pub fn created_active(plan: &Plan, ids: &[i64]) -> Vec<Invitee> {
+    plan.creates
+        .iter()
+        .zip(ids)
+        .filter(|(p, _)| p.active)
+        .map(|(p, id)| Invitee {
+            id: *id,
+            company_id: plan.company_id,
+            email: p.email.clone(),
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+        })
+        .collect()
 }
 
 /// The run's warnings, per-person errors and the people Roster has that the HRIS does not.

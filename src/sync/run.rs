@@ -565,7 +565,9 @@ async fn execute(
         )
         .await;
     }
-    apply::apply(&mut tx, &plan, run_id).await?;
+    let created = apply::apply(&mut tx, &plan, run_id).await?;
+    let created = apply::created_active(&plan, &created);
+    crate::access::invite::invite_created(&mut tx, req.company_id, &created).await?;
     let message = (!plan.errors.is_empty()).then(|| {
         format!(
             "{} people were skipped; see the errors below. Everyone else was synced.",

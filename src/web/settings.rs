@@ -50,7 +50,7 @@ pub(super) struct CompanyPage {
     gender_choices: String,
     errors: Errors,
     saved: bool,
-    /// "Sync alerts", its own form on this page.
+    /// "Sync alerts and invitations", its own form on this page.
     mail: MailForm,
 }
 

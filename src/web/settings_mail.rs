@@ -1,6 +1,6 @@
-//! Company settings › "Sync alerts": where sync alerts go (the company managers, or addresses the
-//! company chooses). Its own form on the Company settings page; a save that changes something is
-//! an audit event.
+//! Company settings › "Sync alerts and invitations": where sync alerts go (the company managers,
+//! or addresses the company chooses) and "Invite new people automatically". Its own form on the
+//! Company settings page; a save that changes something is an audit event.
 
 use axum::{
     extract::State,
@@ -21,6 +21,7 @@ pub const MAX_ALERT_ADDRESSES: usize = 20;
 #[derive(Default)]
 pub struct MailForm {
     pub alert_addresses: String,
+    pub invite_new_people: bool,
     pub errors: Errors,
     pub saved: bool,
 }
@@ -29,6 +30,7 @@ impl MailForm {
     pub fn of(s: &companies::MailSettings, saved: bool) -> MailForm {
         MailForm {
             alert_addresses: s.alert_addresses.join(", "),
+            invite_new_people: s.invite_new_people,
             errors: Errors::default(),
             saved,
         }
@@ -64,6 +66,7 @@ pub(super) async fn save(
 ) -> Result<Response, AppError> {
     let company_id = user.company_id();
     let typed = form.get("alert_addresses");
+    let invite = form.has("invite_new_people");
     let addresses = match parse_addresses(typed) {
         Ok(a) => a,
         Err(message) => {
@@ -71,6 +74,7 @@ pub(super) async fn save(
             errors.add("alert_addresses", message);
             let mail = MailForm {
                 alert_addresses: typed.to_string(),
+                invite_new_people: invite,
                 errors,
                 saved: false,
             };
@@ -82,9 +86,8 @@ pub(super) async fn save(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
-    companies::update_mail_settings(&mut tx, company_id, &addresses, before.invite_new_people)
-        .await?;
-    if let Some(detail) = changed(&before, &addresses) {
+    companies::update_mail_settings(&mut tx, company_id, &addresses, invite).await?;
+    if let Some(detail) = changed(&before, &addresses, invite) {
         audit::record(
             &mut tx,
             company_id,
@@ -99,7 +102,7 @@ pub(super) async fn save(
 }
 
 /// What a save changed, for the audit log.
-fn changed(before: &companies::MailSettings, addresses: &[String]) -> Option<String> {
+fn changed(before: &companies::MailSettings, addresses: &[String], invite: bool) -> Option<String> {
     let who = |a: &[String]| {
         if a.is_empty() {
             "the company managers".to_string()
@@ -107,12 +110,20 @@ fn changed(before: &companies::MailSettings, addresses: &[String]) -> Option<Str
             a.join(", ")
         }
     };
+    let on = |b: bool| if b { "on" } else { "off" };
     let mut out = vec![];
     if before.alert_addresses != addresses {
         out.push(format!(
             "Sync alerts to {} → {}",
             who(&before.alert_addresses),
             who(addresses)
+        ));
+    }
+    if before.invite_new_people != invite {
+        out.push(format!(
+            "Invite new people automatically {} → {}",
+            on(before.invite_new_people),
+            on(invite)
         ));
     }
     (!out.is_empty()).then(|| out.join("; "))
