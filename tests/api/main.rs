@@ -10,6 +10,7 @@ mod alerts;
 mod auth;
 mod browser;
 mod browser_history;
+mod browser_mail;
 mod browser_pages;
 mod browser_person;
 mod cli;
