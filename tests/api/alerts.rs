@@ -189,6 +189,9 @@ backends_with_fakes! {
         let events = audit::recent(&app.db, app.company_id, 20).await.unwrap();
         assert!(events.iter().any(|e| e.action == "alerts" && e.actor.as_deref() == Some("Mo Manager")
             && e.detail.contains("off")), "{events:?}");
+        let history = maria.get("/settings/integrations/history").await;
+        let event = history.text("tr.event");
+        assert!(event.contains("Sync alerts") && event.contains("Turned sync alerts by email off") && event.contains("Mo Manager"), "{event}");
 
         let (leaving, active) = half_leave(&app, &fakes).await;
         assert!(leaving > 2, "enough to pause");
