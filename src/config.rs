@@ -85,6 +85,34 @@ pub struct Config {
     #[arg(long, env = "ROSTER_KIWIHR_ENDPOINT", global = true)]
     pub kiwihr_endpoint: Option<url::Url>,
 
+    /// Seconds a client may take to send a request's head (from its first byte, or from opening
+    /// the connection); a slower one is disconnected.
+    #[arg(
+        long,
+        env = "ROSTER_HTTP_HEADER_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub http_header_timeout_secs: u64,
+
+    /// Seconds a kept-alive connection may stay without a request before it is closed.
+    #[arg(
+        long,
+        env = "ROSTER_HTTP_IDLE_TIMEOUT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub http_idle_timeout_secs: u64,
+
+    /// Seconds a request may take to be handled (its body included) before it is answered 503.
+    #[arg(
+        long,
+        env = "ROSTER_HTTP_REQUEST_TIMEOUT_SECS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub http_request_timeout_secs: u64,
+
     #[command(flatten)]
     pub mail: crate::mail::MailConfig,
 }
@@ -117,6 +145,15 @@ impl Config {
             None => crate::auth::PasswordChecks::for_this_machine(wait),
         }
     }
+    /// The web server's timeouts (each at least one second).
+    pub fn http_timeouts(&self) -> crate::web::serve::Timeouts {
+        let secs = |s: u64| Duration::from_secs(s.max(1));
+        crate::web::serve::Timeouts {
+            header: secs(self.http_header_timeout_secs),
+            idle: secs(self.http_idle_timeout_secs),
+            request: secs(self.http_request_timeout_secs),
+        }
+    }
     /// A configuration for tests and tools: given data folder, defaults elsewhere.
     pub fn for_data_dir(data_dir: PathBuf, database_url: Option<String>) -> Config {
         Config {
@@ -132,6 +169,9 @@ impl Config {
             secret_key: None,
             personio_base_url: None,
             kiwihr_endpoint: None,
+            http_header_timeout_secs: 10,
+            http_idle_timeout_secs: 60,
+            http_request_timeout_secs: 120,
             mail: crate::mail::MailConfig::default(),
         }
     }
@@ -158,6 +198,7 @@ impl fmt::Debug for Config {
                 "kiwihr_endpoint",
                 &self.kiwihr_endpoint.as_ref().map(|u| u.as_str()),
             )
+            .field("http_timeouts", &self.http_timeouts())
             .field("mail", &self.mail)
             .finish()
     }

@@ -19,6 +19,7 @@ mod password;
 mod people;
 mod query;
 mod security;
+pub mod serve;
 mod settings;
 mod settings_mail;
 
@@ -193,6 +194,7 @@ async fn static_busy_js() -> impl axum::response::IntoResponse {
 pub struct Server {
     listener: TcpListener,
     app: Router,
+    timeouts: serve::Timeouts,
 }
 
 impl Server {
@@ -202,6 +204,7 @@ impl Server {
             .map_err(|e| anyhow::anyhow!("could not listen on {}: {e}", state.config.bind))?;
         Ok(Server {
             listener,
+            timeouts: state.config.http_timeouts(),
             app: router(state),
         })
     }
@@ -217,13 +220,7 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(
-            self.listener,
-            self.app
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await?;
+        serve::serve(self.listener, self.app, self.timeouts, shutdown).await;
         Ok(())
     }
 }

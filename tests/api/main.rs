@@ -23,6 +23,7 @@ mod faults_sqlite;
 mod file_modes;
 mod forms;
 mod hris_data;
+mod http_timeouts;
 mod inputs;
 mod integrations;
 mod mail;

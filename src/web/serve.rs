@@ -1,0 +1,307 @@
+//! The HTTP server loop: the router on hyper, with the timeouts `axum::serve` does not offer, so a
+//! slow or stuck client cannot hold a connection (and its memory) for ever:
+//!
+//! - **header**: a request's head (request line and headers) must arrive within this time of its
+//!   first byte, or of the connection being opened; a client sending it a byte at a time is cut off.
+//! - **idle**: a kept-alive connection with no request for this long is closed.
+//! - **request**: a request whose handling (its body included) takes longer is answered 503.
+//!
+//! Each connection has a watchdog that knows whether a request is being handled (then only the
+//! request timeout applies). On shutdown no connection is accepted any more, idle ones close,
+//! and the ones handling a request finish it first.
+
+use std::{
+    convert::Infallible,
+    io,
+    net::SocketAddr,
+    pin::Pin,
+    sync::{Arc, Mutex},
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use axum::{Router, extract::ConnectInfo, response::IntoResponse};
+use hyper::body::Incoming;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo},
+    server::conn::auto::Builder,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::{TcpListener, TcpStream},
+    sync::watch,
+    time::Instant,
+};
+use tower::Service;
+
+/// How long a client may take; see the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub header: Duration,
+    pub idle: Duration,
+    pub request: Duration,
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves and every open request is answered.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    timeouts: Timeouts,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    // Every connection task holds a receiver; the sender sees them all gone.
+    let (open_tx, open_rx) = watch::channel(());
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, rather than spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = connection(stream, addr, router.clone(), timeouts, stop_rx.clone());
+        let open = open_rx.clone();
+        tokio::spawn(async move {
+            conn.await;
+            drop(open);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    drop(open_rx);
+    open_tx.closed().await;
+}
+
+async fn connection(
+    stream: TcpStream,
+    addr: SocketAddr,
+    router: Router,
+    timeouts: Timeouts,
+    mut stop: watch::Receiver<bool>,
+) {
+    let activity = Arc::new(Activity::new(timeouts));
+    let io = TokioIo::new(Watched {
+        inner: stream,
+        activity: activity.clone(),
+    });
+    let service = {
+        let activity = activity.clone();
+        hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            let mut router = router.clone();
+            let busy = activity.begin();
+            async move {
+                req.extensions_mut().insert(ConnectInfo(addr));
+                let handled = async {
+                    std::future::poll_fn(|cx| {
+                        <Router as Service<hyper::Request<Incoming>>>::poll_ready(&mut router, cx)
+                    })
+                    .await?;
+                    router.call(req).await
+                };
+                let response = match tokio::time::timeout(timeouts.request, handled).await {
+                    Ok(Ok(response)) => response,
+                    Ok(Err(never)) => match never {},
+                    Err(_) => too_slow(timeouts.request),
+                };
+                drop(busy);
+                Ok::<_, Infallible>(response)
+            }
+        })
+    };
+    let builder = Builder::new(TokioExecutor::new());
+    let conn = builder.serve_connection_with_upgrades(io, service);
+    tokio::pin!(conn);
+    let expired = activity.expired();
+    tokio::pin!(expired);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(%addr, error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            why = &mut expired => {
+                // Dropping the connection closes the socket; no request is being handled.
+                tracing::debug!(%addr, "closing a connection: {why}");
+                return;
+            }
+            changed = stop.changed(), if !stopping => {
+                stopping = true;
+                if changed.is_ok() {
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
+
+fn too_slow(limit: Duration) -> axum::response::Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "The request took longer than {} s and was stopped. Try again.",
+            limit.as_secs()
+        ),
+    )
+        .into_response()
+}
+
+/// What a connection is doing, for its watchdog.
+struct Activity {
+    timeouts: Timeouts,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Requests being handled now.
+    busy: usize,
+    /// Since when a request's head is awaited (opened, or its first byte read); `None` when idle.
+    head_since: Option<Instant>,
+    /// The last moment something happened (a response ended, a byte was written).
+    idle_since: Instant,
+}
+
+impl Activity {
+    fn new(timeouts: Timeouts) -> Activity {
+        let now = Instant::now();
+        Activity {
+            timeouts,
+            state: Mutex::new(State {
+                busy: 0,
+                head_since: Some(now),
+                idle_since: now,
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read(&self) {
+        let mut s = self.state();
+        if s.busy == 0 && s.head_since.is_none() {
+            s.head_since = Some(Instant::now());
+        }
+    }
+
+    fn wrote(&self) {
+        self.state().idle_since = Instant::now();
+    }
+
+    fn begin(self: &Arc<Self>) -> Busy {
+        let mut s = self.state();
+        s.busy += 1;
+        s.head_since = None;
+        Busy(self.clone())
+    }
+
+    /// When the connection is to be closed, and why; `None` while a request is handled.
+    fn deadline(&self) -> Option<(Instant, &'static str)> {
+        let s = self.state();
+        if s.busy > 0 {
+            return None;
+        }
+        Some(match s.head_since {
+            Some(at) => (
+                at + self.timeouts.header,
+                "the client was too slow to send a request",
+            ),
+            None => (
+                s.idle_since + self.timeouts.idle,
+                "idle keep-alive connection",
+            ),
+        })
+    }
+
+    /// Resolves once a deadline has passed.
+    async fn expired(&self) -> &'static str {
+        loop {
+            match self.deadline() {
+                Some((at, why)) if Instant::now() >= at => return why,
+                Some((at, _)) => tokio::time::sleep_until(at).await,
+                None => tokio::time::sleep(self.timeouts.header.min(self.timeouts.idle)).await,
+            }
+        }
+    }
+}
+
+/// A request being handled; dropping it (answered, or abandoned) makes the connection idle.
+struct Busy(Arc<Activity>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        let mut s = self.0.state();
+        s.busy -= 1;
+        s.idle_since = Instant::now();
+    }
+}
+
+/// The socket, telling the watchdog when bytes come and go.
+struct Watched {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.read();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.wrote();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
