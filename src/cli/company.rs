@@ -1,9 +1,13 @@
-//! `roster company create|list`.
+//! `roster company create|list|pause`.
 
 use anyhow::bail;
 use clap::Subcommand;
 
-use crate::{app::App, db::companies};
+use crate::{
+    app::App,
+    db::{Db, audit, companies},
+    sync::GuardSettings,
+};
 
 #[derive(Subcommand, Debug)]
 pub enum CompanyCommand {
@@ -21,6 +25,18 @@ pub enum CompanyCommand {
     },
     /// List companies.
     List,
+    /// Show or set when a company's syncs pause instead of deactivating: more than PERCENT %
+    /// of the synced active people and more than MIN_PEOPLE people.
+    Pause {
+        #[arg(long)]
+        slug: String,
+        /// A whole percentage from 1 to 100.
+        #[arg(long, requires = "min_people")]
+        percent: Option<String>,
+        /// A whole number of people, 0 or more.
+        #[arg(long, requires = "percent")]
+        min_people: Option<String>,
+    },
 }
 
 pub async fn run(app: App, cmd: CompanyCommand) -> anyhow::Result<()> {
@@ -47,6 +63,48 @@ pub async fn run(app: App, cmd: CompanyCommand) -> anyhow::Result<()> {
                 println!("{}\t{}\t{}", c.slug, c.name, c.time_zone);
             }
         }
+        CompanyCommand::Pause {
+            slug,
+            percent,
+            min_people,
+        } => match (percent, min_people) {
+            (Some(percent), Some(min)) => {
+                println!("{}", set_pause(db, &slug, &percent, &min).await?)
+            }
+            _ => {
+                let company = super::find_company(db, &slug).await?;
+                println!(
+                    "{}: a sync pauses when it would deactivate {}.",
+                    company.name,
+                    company.pause().describe()
+                );
+            }
+        },
     }
     Ok(())
+}
+
+/// `roster company pause --percent P --min-people N`: validated like the settings form, and
+/// audited when it changes anything.
+pub async fn set_pause(db: &Db, slug: &str, percent: &str, min: &str) -> anyhow::Result<String> {
+    let company = super::find_company(db, slug).await?;
+    let before = company.pause();
+    let pause = GuardSettings::parse(percent, min).map_err(|e| {
+        let messages: Vec<String> = e.into_iter().map(|(_, m)| m).collect();
+        anyhow::anyhow!("{} Nothing was changed.", messages.join(" "))
+    })?;
+    companies::set_pause(db, company.id, &pause).await?;
+    if pause != before {
+        let detail = format!(
+            "Syncs pause when they would deactivate {} → {} (command line)",
+            before.describe(),
+            pause.describe()
+        );
+        audit::record_now(db, company.id, None, "settings", &detail).await?;
+    }
+    Ok(format!(
+        "{}: a sync now pauses when it would deactivate {}.",
+        company.name,
+        pause.describe()
+    ))
 }

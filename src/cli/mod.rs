@@ -7,6 +7,7 @@ mod connect;
 mod fake;
 mod input;
 mod mail;
+mod runs;
 mod server;
 mod sync;
 mod user;
@@ -15,6 +16,8 @@ use clap::{Parser, Subcommand};
 
 use crate::{app::App, config::Config};
 
+pub use company::set_pause;
+pub use runs::{apply_run, discard_run, runs_table};
 pub use user::create_login;
 
 #[derive(Parser, Debug)]
@@ -57,6 +60,12 @@ pub enum Command {
     Disconnect(connect::DisconnectArgs),
     /// Sync a company from its HRIS now, on the same path as the web and the worker.
     Sync(sync::SyncArgs),
+    /// List a company's syncs, newest first (id, state, trigger, HRIS, started, counts).
+    Runs(runs::RunsArgs),
+    /// Apply a paused sync anyway: re-plans, and applies only within the plan it showed.
+    Apply(runs::RunArgs),
+    /// Discard a paused sync: nothing from it is applied.
+    Discard(runs::RunArgs),
     /// Run a fake HRIS server on loopback, for trying Roster without an HRIS account.
     FakeHris(fake::FakeHrisArgs),
 }
@@ -104,6 +113,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Connect(args) => connect::connect(App::build(config).await?, args).await,
         Command::Disconnect(args) => connect::disconnect(App::build(config).await?, args).await,
         Command::Sync(args) => sync::run(App::build(config).await?, args).await,
+        Command::Runs(args) => runs::list(App::build(config).await?, args).await,
+        Command::Apply(args) => runs::apply(App::build(config).await?, args).await,
+        Command::Discard(args) => runs::discard(App::build(config).await?, args).await,
         Command::FakeHris(args) => fake::run(args).await,
     }
 }

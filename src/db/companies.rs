@@ -5,6 +5,7 @@ use sqlx::types::Json;
 use crate::{
     db::{Db, Tx},
     on_db, on_tx,
+    sync::GuardSettings,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,12 +87,16 @@ pub struct CompanySettings {
     pub time_zone: String,
     pub sync_hour: i32,
     pub gender_choices: Vec<String>,
+    /// When a sync pauses instead of deactivating (see [`crate::sync::GuardSettings`]).
+    pub pause: GuardSettings,
 }
 
 pub async fn update_settings(db: &Db, id: i64, s: &CompanySettings) -> sqlx::Result<()> {
     on_db!(db, p => sqlx::query(
-        "update companies set name = $2, time_zone = $3, sync_hour = $4, gender_choices = $5 where id = $1")
+        "update companies set name = $2, time_zone = $3, sync_hour = $4, gender_choices = $5, \
+         deactivate_max_percent = $6, deactivate_min_people = $7 where id = $1")
         .bind(id).bind(&s.name).bind(&s.time_zone).bind(s.sync_hour).bind(Json(&s.gender_choices))
+        .bind(s.pause.max_percent as i32).bind(s.pause.min_people as i32)
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -153,4 +158,23 @@ pub async fn update_mail_settings(
         .bind(id).bind(Json(alert_addresses)).bind(invite_new_people)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Sets when a company's syncs pause (the CLI; the settings form saves it with the rest).
+pub async fn set_pause(db: &Db, id: i64, pause: &GuardSettings) -> sqlx::Result<()> {
+    on_db!(db, p => sqlx::query(
+        "update companies set deactivate_max_percent = $2, deactivate_min_people = $3 where id = $1")
+        .bind(id).bind(pause.max_percent as i32).bind(pause.min_people as i32)
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+impl Company {
+    /// When this company's syncs pause instead of deactivating.
+    pub fn pause(&self) -> GuardSettings {
+        GuardSettings {
+            max_percent: self.deactivate_max_percent.max(0) as u32,
+            min_people: self.deactivate_min_people.max(0) as usize,
+        }
+    }
 }

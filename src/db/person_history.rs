@@ -31,7 +31,7 @@ pub struct PersonChange {
 }
 
 /// The latest `limit` changes any sync made to the person, newest first (a run's changes in
-/// the order it made them).
+/// the order it made them). A paused run's rows are its plan, not changes: they are left out.
 pub async fn changes(
     db: &Db,
     company_id: i64,
@@ -42,7 +42,7 @@ pub async fn changes(
         "select c.run_id, r.provider, coalesce(r.finished_at, r.started_at) as at, c.field, \
          c.before, c.after, c.reason \
          from sync_changes c join sync_runs r on r.id = c.run_id \
-         where c.person_id = $1 and r.company_id = $2 \
+         where c.person_id = $1 and r.company_id = $2 and r.state = $4 \
          order by c.run_id desc, c.id limit $3")
-        .bind(person_id).bind(company_id).bind(limit).fetch_all(p).await)
+        .bind(person_id).bind(company_id).bind(limit).bind(State::Succeeded.as_str()).fetch_all(p).await)
 }

@@ -224,3 +224,27 @@ pub async fn changes_after(
         .bind(run_id).bind(after_id).bind(limit).fetch_all(p).await)
     .map(expand_created)
 }
+
+/// Someone a paused run would deactivate: their job and department as the directory has them,
+/// and why.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Leaving {
+    pub person_id: Option<i64>,
+    pub name: String,
+    pub position: Option<String>,
+    pub department: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Everyone the run deactivates (or, paused, would), by name. Runs that paused before plans
+/// were kept listed them as `would_deactivate` notes, without a reason.
+pub async fn leaving(db: &Db, run_id: i64) -> sqlx::Result<Vec<Leaving>> {
+    on_db!(db, p => sqlx::query_as(
+        "select l.person_id, l.name, p.position, p.department, l.reason from ( \
+           select person_id, person_name as name, reason from sync_changes \
+           where run_id = $1 and field = 'active' and before = 'active' and after = 'inactive' \
+           union all \
+           select person_id, name, null from sync_notes where run_id = $1 and kind = 'would_deactivate' \
+         ) l left join people p on p.id = l.person_id order by lower(l.name), l.person_id")
+        .bind(run_id).fetch_all(p).await)
+}

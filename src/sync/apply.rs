@@ -72,6 +72,20 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i6
         .filter_map(|m| Some((group(m.group)?, person(m.person)?)))
         .collect();
     groups::add_members(tx, company, &adds).await?;
+    record_history(tx, plan, run_id, &person).await?;
+    integrations::set_unread(tx, company, plan.provider, &plan.unread).await?;
+    record_notes(tx, plan, run_id, &person).await?;
+    Ok(ids)
+}
+
+/// The plan's history rows under `run_id`, `person` giving each person's id (`None`: not in the
+/// directory, as someone a paused plan would create).
+pub async fn record_history(
+    tx: &mut Tx,
+    plan: &Plan,
+    run_id: i64,
+    person: &(dyn Fn(PersonRef) -> Option<i64> + Sync),
+) -> sqlx::Result<()> {
     let mut changes = plan.history_rows().map(|row| Change {
         person_id: person(row.person),
         person_name: row.person_name,
@@ -87,9 +101,7 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i6
         }
         sync_runs::insert_changes(tx, run_id, &chunk).await?;
     }
-    integrations::set_unread(tx, company, plan.provider, &plan.unread).await?;
-    record_notes(tx, plan, run_id, &|r| person(r)).await?;
-    Ok(ids)
+    Ok(())
 }
 
 /// The active people `apply` created (`ids` as it returned them): whom "Invite new people

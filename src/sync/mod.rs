@@ -30,6 +30,7 @@ pub mod morning;
 pub mod plan;
 mod reasons;
 pub mod reconcile;
+pub mod review;
 pub mod run;
 
 #[cfg(test)]

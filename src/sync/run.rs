@@ -23,8 +23,8 @@ use crate::{
 
 use super::{
     Approval, Directory, GuardSettings, Plan, Refusal, Rules, alerts, apply, guard,
-    lifecycle::{FailureKind, Stage, State},
-    reconcile,
+    lifecycle::{FailureKind, Stage},
+    reconcile, review,
 };
 
 /// A heartbeat older than this means the run's process is gone (the default of [`stale_after`]).
@@ -229,10 +229,7 @@ pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Resu
         provider: snapshot.provider,
     };
     let plan = reconcile(&directory, snapshot, &rules);
-    let settings = GuardSettings {
-        max_percent: company.deactivate_max_percent.max(0) as u32,
-        min_people: company.deactivate_min_people.max(0) as usize,
-    };
+    let settings = company.pause();
     Ok(Planned {
         plan,
         directory,
@@ -431,10 +428,8 @@ async fn approval_of(db: &Db, company_id: i64, paused: i64) -> Result<Approval, 
     let run = sync_runs::get(db, company_id, paused)
         .await?
         .ok_or_else(|| StartError::Approval("That paused sync does not exist.".into()))?;
-    if run.state != State::Paused {
-        return Err(StartError::Approval(
-            "That sync is no longer paused (it was applied, discarded or replaced).".into(),
-        ));
+    if let Some(why) = review::not_open(&run) {
+        return Err(StartError::Approval(why));
     }
     let json = run
         .approval
@@ -478,55 +473,47 @@ async fn execute(
     phases.plan = mark.elapsed();
     let mark = Instant::now();
     if let Err(refusal) = guard(&plan, &directory, &settings, approval) {
-        let (end, approval_json) = match &refusal {
+        // A paused run keeps its whole plan and counts, for the review; a refused one nothing.
+        let (end, approval_json, recorded) = match &refusal {
             Refusal::Paused { .. } => (
                 End::Paused,
-                Approval::of(&refusal)
+                Approval::of(&refusal, &plan)
                     .map(|a| serde_json::to_string(&a))
                     .transpose()?,
+                tally,
             ),
-            Refusal::EmptySnapshot { .. } => (End::Refused(FailureKind::UntrustedData), None),
+            Refusal::EmptySnapshot { .. } => (
+                End::Refused(FailureKind::UntrustedData),
+                None,
+                Tally {
+                    pages: tally.pages,
+                    ..Tally::default()
+                },
+            ),
         };
         let message = refusal.to_string();
         let mut tx = ctx.db.begin().await?;
-        if let Refusal::Paused {
-            would_deactivate, ..
-        } = &refusal
-        {
-            for (id, name) in would_deactivate {
-                let note = sync_runs::Note {
-                    kind: "would_deactivate".into(),
-                    person_id: Some(*id),
-                    name: name.clone(),
-                    message: format!("{name} would be deactivated."),
-                };
-                sync_runs::insert_note(&mut tx, run_id, &note).await?;
-            }
+        if end == End::Paused {
+            review::record_plan(&mut tx, &plan, run_id).await?;
+        } else {
+            apply::record_notes(&mut tx, &plan, run_id, &review::existing).await?;
         }
-        apply::record_notes(&mut tx, &plan, run_id, &|r| match r {
-            super::PersonRef::Existing(id) => Some(id),
-            super::PersonRef::New(_) => None,
-        })
-        .await?;
-        let empty = Tally {
-            pages: tally.pages,
-            ..Tally::default()
-        };
         if sync_runs::finish(
             &mut tx,
             run_id,
             end,
-            &empty,
+            &recorded,
             Some(&message),
             approval_json.as_deref(),
             elapsed(started),
         )
         .await?
         {
-            let mut ended = alerting.end(run_id, end, empty, false);
+            let mut ended = alerting.end(run_id, end, recorded, false);
             if let Refusal::Paused {
                 would_deactivate,
                 active_synced,
+                ..
             } = &refusal
             {
                 ended.paused = Some((would_deactivate.len(), *active_synced));
@@ -538,7 +525,7 @@ async fn execute(
             run_id,
             outcome: end.outcome(),
             failure: end.failure(),
-            tally: empty,
+            tally: recorded,
             message: Some(message),
             transient: false,
             phases,

@@ -14,6 +14,7 @@ use crate::{
         companies::{self, Company, CompanySettings},
     },
     directory::limits,
+    sync::GuardSettings,
     web::{
         AppError, AppState, CurrentUser, Manager, field_errors::Errors, form::FormData,
         layout::Layout, query::Query, settings_mail::MailForm,
@@ -48,6 +49,8 @@ pub(super) struct CompanyPage {
     time_zone: String,
     sync_hour: String,
     gender_choices: String,
+    max_percent: String,
+    min_people: String,
     errors: Errors,
     saved: bool,
     /// "Sync alerts and invitations", its own form on this page.
@@ -121,18 +124,32 @@ pub(super) async fn company_page(
         time_zone: c.time_zone,
         sync_hour: c.sync_hour.to_string(),
         gender_choices: c.gender_choices.join(", "),
+        max_percent: c.deactivate_max_percent.to_string(),
+        min_people: c.deactivate_min_people.to_string(),
         errors: Errors::default(),
         saved,
         mail,
     })
 }
 
-pub fn validate_company(
-    name: &str,
-    time_zone: &str,
-    sync_hour: &str,
-    genders: &str,
-) -> Result<CompanySettings, Errors> {
+/// The company form as typed.
+pub struct CompanyForm<'a> {
+    pub name: &'a str,
+    pub time_zone: &'a str,
+    pub sync_hour: &'a str,
+    pub genders: &'a str,
+    pub max_percent: &'a str,
+    pub min_people: &'a str,
+}
+
+pub fn validate_company(f: &CompanyForm) -> Result<CompanySettings, Errors> {
+    let CompanyForm {
+        name,
+        time_zone,
+        sync_hour,
+        genders,
+        ..
+    } = *f;
     let mut errors = Errors::default();
     if name.trim().is_empty() {
         errors.add("name", "The company needs a name.");
@@ -192,15 +209,20 @@ pub fn validate_company(
             "Give at least one gender choice (for example: female, male, diverse).",
         );
     }
-    if errors.is_empty() {
-        Ok(CompanySettings {
+    let pause = GuardSettings::parse(f.max_percent, f.min_people).map_err(|e| {
+        for (field, msg) in e {
+            errors.add(field, msg);
+        }
+    });
+    match pause {
+        Ok(pause) if errors.is_empty() => Ok(CompanySettings {
             name: name.trim().to_string(),
             time_zone: time_zone.trim().to_string(),
             sync_hour: hour.unwrap_or(5),
             gender_choices: choices,
-        })
-    } else {
-        Err(errors)
+            pause,
+        }),
+        _ => Err(errors),
     }
 }
 
@@ -209,13 +231,15 @@ pub(super) async fn company_save(
     Manager(user): Manager,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let (name, tz, hour, genders) = (
-        form.get("name"),
-        form.get("time_zone"),
-        form.get("sync_hour"),
-        form.get("gender_choices"),
-    );
-    match validate_company(name, tz, hour, genders) {
+    let typed = CompanyForm {
+        name: form.get("name"),
+        time_zone: form.get("time_zone"),
+        sync_hour: form.get("sync_hour"),
+        genders: form.get("gender_choices"),
+        max_percent: form.get("max_percent"),
+        min_people: form.get("min_people"),
+    };
+    match validate_company(&typed) {
         Ok(s) => {
             let before = companies::get(&state.db, user.company_id())
                 .await?
@@ -233,10 +257,12 @@ pub(super) async fn company_save(
                 .ok_or(AppError::NotFound)?;
             let page = CompanyPage {
                 layout: Layout::new(&user, "settings", "Company settings"),
-                name: name.into(),
-                time_zone: tz.into(),
-                sync_hour: hour.into(),
-                gender_choices: genders.into(),
+                name: typed.name.into(),
+                time_zone: typed.time_zone.into(),
+                sync_hour: typed.sync_hour.into(),
+                gender_choices: typed.genders.into(),
+                max_percent: typed.max_percent.into(),
+                min_people: typed.min_people.into(),
                 errors,
                 saved: false,
                 mail: MailForm::of(&mail, false),
@@ -269,6 +295,11 @@ fn changed(before: &Company, after: &CompanySettings) -> Option<String> {
         "Gender choices",
         before.gender_choices.join(", "),
         after.gender_choices.join(", "),
+    );
+    diff(
+        "Syncs pause when they would deactivate",
+        before.pause().describe(),
+        after.pause.describe(),
     );
     (!out.is_empty()).then(|| out.join("; "))
 }

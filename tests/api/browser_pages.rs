@@ -13,9 +13,9 @@ use crate::{
     helpers::*,
 };
 
-const WIDTHS: [(u32, u32); 2] = [(390, 844), (1366, 900)];
+pub(crate) const WIDTHS: [(u32, u32); 2] = [(390, 844), (1366, 900)];
 
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("AXE_CORE_JS").unwrap_or_else(|_| {
         let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
         format!("{home}/.cache/roster/npm/node_modules/axe-core/axe.min.js")
@@ -29,7 +29,7 @@ fn axe_source() -> String {
 }
 
 /// What went wrong on one visit, in words for the failure message.
-async fn check(b: &Client, axe: &str, label: &str, width: u32) -> Vec<String> {
+pub(crate) async fn check(b: &Client, axe: &str, label: &str, width: u32) -> Vec<String> {
     let mut problems = vec![];
     let sizes = b
         .execute(
@@ -84,7 +84,7 @@ async fn check(b: &Client, axe: &str, label: &str, width: u32) -> Vec<String> {
 }
 
 /// A full-page screenshot when `ROSTER_SCREENSHOTS` names a folder.
-async fn screenshot(b: &Client, name: &str, (w, h): (u32, u32)) {
+pub(crate) async fn screenshot(b: &Client, name: &str, (w, h): (u32, u32)) {
     let Ok(dir) = std::env::var("ROSTER_SCREENSHOTS") else {
         return;
     };

@@ -12,6 +12,7 @@ mod owned;
 mod panel;
 mod reasons;
 mod release;
+mod review;
 mod run_people;
 mod secrets;
 

@@ -13,6 +13,7 @@ mod browser_history;
 mod browser_mail;
 mod browser_pages;
 mod browser_person;
+mod browser_review;
 mod cli;
 mod crash;
 mod directory;

@@ -72,7 +72,7 @@ backends! {
         for expected in ["needs a name", "not a time zone", "from 0 to 23", "at least one gender"] {
             assert!(errors.contains(expected), "{expected:?} missing in {errors}");
         }
-        let ok = m.post("/settings/company", &[("name", "Acme SE"), ("time_zone", "Europe/Paris"), ("sync_hour", "6"), ("gender_choices", "female, male, Diverse, male")]).await;
+        let ok = m.post("/settings/company", &[("name", "Acme SE"), ("time_zone", "Europe/Paris"), ("sync_hour", "6"), ("gender_choices", "female, male, Diverse, male"), ("max_percent", "20"), ("min_people", "2")]).await;
         assert_eq!(ok.status, 303);
         let c = roster::db::companies::get(&app.db, app.company_id).await.unwrap().unwrap();
         assert_eq!((c.name.as_str(), c.time_zone.as_str(), c.sync_hour), ("Acme SE", "Europe/Paris", 6));

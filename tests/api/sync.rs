@@ -98,9 +98,9 @@ backends! {
         assert_eq!(paused.outcome, Outcome::Paused, "{:?}", paused.message);
         assert!(paused.message.as_deref().unwrap().starts_with("Paused: this sync would deactivate"));
         assert_eq!(synced(&app).await.iter().filter(|p| p.active).count(), active_before, "nothing applied");
-        let notes = sync_runs::notes(&app.db, paused.run_id).await.unwrap();
-        let listed = notes.iter().filter(|n| n.kind == "would_deactivate").count();
+        let listed = roster::db::run_people::leaving(&app.db, paused.run_id).await.unwrap().len();
         assert!(listed >= 8, "the run lists who would be deactivated: {listed}");
+        assert_eq!(paused.tally.deactivated as usize, listed, "a paused run counts its plan");
 
         let approved = run::run(&ctx, &Request { approve: Some(paused.run_id), trigger: Trigger::Approval, ..request(&app) }).await.unwrap();
         assert_eq!(approved.outcome, Outcome::Succeeded, "{:?}", approved.message);

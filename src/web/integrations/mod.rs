@@ -10,6 +10,7 @@ mod kept_secret;
 mod labels;
 mod panel;
 mod preview;
+mod review;
 mod run_csv;
 mod run_page;
 mod schedule;
@@ -20,8 +21,9 @@ pub(super) use disconnect::{disconnect_confirm, disconnect_form};
 pub(super) use history::history;
 pub(super) use panel::{index, status, sync_now};
 pub(super) use preview::preview;
+pub(super) use review::{apply_anyway, discard};
 pub(super) use run_csv::run_csv;
-pub(super) use run_page::{apply_anyway, discard, run_page};
+pub(super) use run_page::run_page;
 pub(super) use schedule::CompanyClock;
 pub(super) use view::initial_summary;
 

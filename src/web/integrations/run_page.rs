@@ -1,24 +1,18 @@
 //! One run: its changes grouped by person (filtered, searched, 50 people a page), warnings,
-//! errors and the people not in the HRIS; for a paused run, who it would deactivate, with
-//! "Apply anyway" and "Discard".
+//! errors and the people not in the HRIS. A paused run shows its whole plan the same way, who it
+//! would deactivate (job, department, why), "Apply anyway" behind a confirmation and "Discard";
+//! a closed one how it closed.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    extract::{Path, State},
-    response::Redirect,
-};
+use axum::extract::{Path, State};
 
 use crate::{
     db::{
-        audit,
-        run_people::{self, Unlinked},
+        run_people::{self, Leaving, Unlinked},
         sync_runs::{self, Note},
     },
-    sync::{
-        lifecycle::State as RunState,
-        run::{Request, Trigger},
-    },
+    sync::review,
     web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
@@ -40,7 +34,7 @@ pub struct RunQuery {
 #[template(path = "settings/integrations/run.html")]
 pub struct RunPage {
     layout: Layout,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     run: RunView,
     approved_from: Option<i64>,
     people: Vec<PersonGroup>,
@@ -55,8 +49,12 @@ pub struct RunPage {
     run_warnings: Vec<Note>,
     errors: Vec<Note>,
     not_in_hris: Vec<Unlinked>,
-    would_deactivate: Vec<Note>,
+    /// Whom it deactivates (or, paused, would).
+    leaving: Vec<Leaving>,
+    /// Paused: the review's actions are live.
     paused: bool,
+    /// Paused or closed: its changes are a plan, not applied.
+    planned: bool,
 }
 
 impl RunPage {
@@ -107,15 +105,19 @@ pub async fn run_page(
     Ok(RunPage {
         layout: Layout::new(&user, "settings", format!("Sync {}", run.id)),
         notice: match q.notice.as_deref() {
-            Some("discarded") => Some("Discarded. Nothing from this sync was applied."),
-            Some("not_paused") => {
-                Some("This sync is no longer paused (it was applied, discarded or replaced).")
-            }
-            Some("already") => {
-                Some("A sync is already running. Wait for it to finish, then try again.")
-            }
+            Some("discarded") => Some("Discarded. Nothing from this sync was applied.".into()),
+            Some("not_paused") => review::not_open(&run),
+            Some("confirm") => Some(format!(
+                "Nothing was applied: tick “Yes, deactivate {} people” to confirm, then choose Apply anyway.",
+                run.deactivated
+            )),
+            Some("already") => Some(
+                "A sync is already queued or running. Wait for it to finish, then try again."
+                    .into(),
+            ),
             _ => None,
         },
+        planned: view.is_planned(),
         paused: view.is_paused(),
         run: view,
         approved_from: run.approved_from,
@@ -130,77 +132,6 @@ pub async fn run_page(
         run_warnings: of_kind(&notes, "run_warning"),
         errors: of_kind(&notes, "error"),
         not_in_hris: run_people::not_in_hris(&state.db, id).await?,
-        would_deactivate: of_kind(&notes, "would_deactivate"),
+        leaving: run_people::leaving(&state.db, id).await?,
     })
-}
-
-/// "Apply anyway": a new run that may deactivate exactly the people this paused run listed.
-pub async fn apply_anyway(
-    State(state): State<AppState>,
-    Manager(user): Manager,
-    Path(id): Path<i64>,
-) -> Result<Redirect, AppError> {
-    let company_id = user.company_id();
-    let run = sync_runs::get(&state.db, company_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if run.state != RunState::Paused {
-        return Ok(Redirect::to(&format!(
-            "/settings/integrations/history/{id}?notice=not_paused"
-        )));
-    }
-    if sync_runs::running(&state.db, company_id).await?.is_some() {
-        return Ok(Redirect::to(&format!(
-            "/settings/integrations/history/{id}?notice=already"
-        )));
-    }
-    let after = super::panel::newest_run_id(&state.db, company_id).await?;
-    // Recorded before the run is queued, so the history lists it before the run it starts.
-    audit::record_now(
-        &state.db,
-        company_id,
-        Some(user.person.id),
-        "apply",
-        &format!("Chose Apply anyway on sync {id}"),
-    )
-    .await?;
-    state
-        .jobs
-        .enqueue(Request {
-            company_id,
-            trigger: Trigger::Approval,
-            started_by: Some(user.person.id),
-            approve: Some(id),
-        })
-        .await?;
-    Ok(Redirect::to(&super::panel::queued_url("started", after)))
-}
-
-/// "Discard": the paused run stays in the history, marked discarded; nothing is applied.
-pub async fn discard(
-    State(state): State<AppState>,
-    Manager(user): Manager,
-    Path(id): Path<i64>,
-) -> Result<Redirect, AppError> {
-    let company_id = user.company_id();
-    sync_runs::get(&state.db, company_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let notice = if sync_runs::discard(&state.db, company_id, id, Some(user.person.id)).await? {
-        let detail = format!("Discarded paused sync {id}; nothing from it was applied");
-        audit::record_now(
-            &state.db,
-            company_id,
-            Some(user.person.id),
-            "discard",
-            &detail,
-        )
-        .await?;
-        "discarded"
-    } else {
-        "not_paused"
-    };
-    Ok(Redirect::to(&format!(
-        "/settings/integrations/history/{id}?notice={notice}"
-    )))
 }

@@ -32,6 +32,7 @@ pub struct RunView {
     pub updated: i64,
     pub deactivated: i64,
     pub reactivated: i64,
+    pub unchanged: i64,
     pub skipped: i64,
     pub message: Option<String>,
     /// The sentence the panel leads with when the run did not succeed.
@@ -87,6 +88,7 @@ impl RunView {
             updated: run.updated,
             deactivated: run.deactivated,
             reactivated: run.reactivated,
+            unchanged: run.unchanged,
             skipped: run.skipped,
             message: run.message.clone(),
         }
@@ -98,6 +100,11 @@ impl RunView {
 
     pub fn is_paused(&self) -> bool {
         self.state == State::Paused
+    }
+
+    /// Paused, or a pause that closed: its counts and changes are a plan, not applied.
+    pub fn is_planned(&self) -> bool {
+        self.state == State::Paused || self.state.is_closed_pause()
     }
 
     pub fn changes(&self) -> i64 {

@@ -108,11 +108,11 @@ backends_with_fakes! {
             assert!(headline.starts_with("Paused: this sync would deactivate"), "{headline}");
             assert!(panel.body.contains(&format!("href=\"/settings/integrations/history/{}\">Review</a>", paused.id)));
             let page = m.get(&format!("/settings/integrations/history/{}", paused.id)).await;
-            let listed = page.texts(".would-deactivate li").len();
+            let listed = page.texts(".would-deactivate tbody tr").len();
             assert!(listed >= 3, "{listed}");
             assert_eq!(page.texts("button.apply-anyway").len(), 1);
             let active_before = active_synced(&app).await;
-            let res = m.post(&format!("/settings/integrations/history/{}/apply", paused.id), &[]).await;
+            let res = m.post(&format!("/settings/integrations/history/{}/apply", paused.id), &[("confirm", "yes")]).await;
             assert_eq!(res.status, 303);
             let approved = wait_for_runs(&app, 3).await;
             assert_eq!(approved.trigger, Trigger::Approval);
@@ -138,7 +138,7 @@ backends_with_fakes! {
         assert_eq!(run.state, State::Discarded);
         assert_eq!(active_synced(&app).await, active_before);
         // Apply anyway on a discarded run starts nothing.
-        m.post(&format!("/settings/integrations/history/{}/apply", paused.id), &[]).await;
+        m.post(&format!("/settings/integrations/history/{}/apply", paused.id), &[("confirm", "yes")]).await;
         assert_eq!(sync_runs::count(&app.db, app.company_id).await.unwrap(), 2);
     }
 }

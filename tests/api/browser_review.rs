@@ -1,0 +1,158 @@
+//! Reviewing a paused sync in headless Chromium, as a company manager: a mass leave pauses the
+//! sync; the panel's Review opens its page, which lists every change by kind; Apply anyway is
+//! refused by the browser until its confirmation is ticked, then applies; the paused sync then
+//! reads "Applied" with a link to the sync that applied it. The threshold's form errors too. Every
+//! page at 390 and 1366 px passes axe-core (serious and critical); with `ROSTER_SCREENSHOTS`
+//! they are saved.
+
+use fantoccini::{Client, Locator};
+use roster::fake::people::FakeStatus;
+use roster::sync::lifecycle::State;
+
+use crate::browser::{browser, click, log_in_at, texts};
+use crate::browser_pages::{WIDTHS, axe_source, check, screenshot};
+use crate::{helpers::*, integrations::*};
+
+/// Checks the page at both widths (and saves screenshots); returns what axe or the layout found.
+async fn look(b: &Client, axe: &str, name: &str) -> Vec<String> {
+    let mut problems = vec![];
+    for &(w, h) in &WIDTHS {
+        b.set_window_size(w, h).await.unwrap();
+        problems.extend(check(b, axe, name, w).await);
+        screenshot(b, &format!("review-{name}"), (w, h)).await;
+    }
+    b.set_window_size(1280, 900).await.unwrap();
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
+    let axe = axe_source();
+    let fakes = start_fakes(20).await;
+    let app = spawn_with_fakes(Backend::Sqlite, &fakes).await;
+    let (m, _) = connected_and_synced(&app).await;
+    let staff: Vec<_> = fakes
+        .personio
+        .people()
+        .into_iter()
+        .filter(|p| p.status == FakeStatus::Active && p.email.is_some())
+        .collect();
+    let promoted = staff[0].clone();
+    fakes
+        .personio
+        .update(promoted.id, |p| p.position = "Head of Reviews".into());
+    for p in staff.iter().skip(1).take(10) {
+        fakes.personio.remove(p.id);
+    }
+    m.post("/settings/integrations/sync", &[]).await;
+    let paused = wait_for_runs(&app, 2).await;
+    assert_eq!(paused.state, State::Paused, "{:?}", paused.message);
+
+    let (b, _driver) = browser().await;
+    let mut problems = vec![];
+    log_in_at(&b, &app, "/settings/integrations").await;
+    click(&b, "#sync-status .headline a").await;
+    b.wait()
+        .for_element(Locator::Css("section.review"))
+        .await
+        .unwrap();
+    let counts = b
+        .find(Locator::Css(".counts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        counts.starts_with("Would change:")
+            && counts.contains(&format!("{} deactivated", paused.deactivated)),
+        "{counts}"
+    );
+    assert_eq!(
+        texts(&b, ".would-deactivate tbody tr").await.len(),
+        paused.deactivated as usize
+    );
+    problems.extend(look(&b, &axe, "paused").await);
+    // Every kind of change is there: the promotion under Updated.
+    click(&b, "nav.filters a.filter-updated").await;
+    b.wait()
+        .for_element(Locator::Css("nav.filters a.filter-updated.current"))
+        .await
+        .unwrap();
+    let updated = texts(&b, "li.person-change").await.join("\n");
+    assert!(updated.contains("Head of Reviews"), "{updated}");
+
+    // Apply anyway without the tick: the browser does not send it.
+    let before = b.current_url().await.unwrap();
+    click(&b, "button.apply-anyway").await;
+    assert_eq!(
+        b.current_url().await.unwrap(),
+        before,
+        "the box must be ticked"
+    );
+    assert_eq!(
+        roster::db::sync_runs::count(&app.db, app.company_id)
+            .await
+            .unwrap(),
+        2
+    );
+    click(&b, ".confirm-apply input[name=confirm]").await;
+    click(&b, "button.apply-anyway").await;
+    b.wait()
+        .for_element(Locator::Css("#sync-status"))
+        .await
+        .unwrap();
+    let applying = wait_for_runs(&app, 3).await;
+    assert_eq!(applying.state, State::Succeeded, "{:?}", applying.message);
+
+    // The paused sync now reads Applied, links to the applying sync, and offers nothing.
+    b.goto(&app.url(&format!("/settings/integrations/history/{}", paused.id)))
+        .await
+        .unwrap();
+    let h1 = b
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(h1.contains("Applied"), "{h1}");
+    assert!(
+        texts(&b, "button.apply-anyway, button.discard")
+            .await
+            .is_empty()
+    );
+    problems.extend(look(&b, &axe, "applied").await);
+    click(&b, ".closed-sentence a.closed-by-run").await;
+    b.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let h1 = b
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, format!("Sync {} · Succeeded", applying.id));
+
+    // The threshold on Company settings, with a wrong value marked at its field.
+    b.goto(&app.url("/settings/company")).await.unwrap();
+    let percent = b
+        .find(Locator::Css("input[name=max_percent]"))
+        .await
+        .unwrap();
+    percent.clear().await.unwrap();
+    percent.send_keys("0").await.unwrap();
+    click(&b, "form.form button[type=submit]").await;
+    b.wait()
+        .for_element(Locator::Css("#f-max-percent-error"))
+        .await
+        .unwrap();
+    problems.extend(look(&b, &axe, "company-threshold-error").await);
+    b.close().await.unwrap();
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
