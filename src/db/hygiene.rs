@@ -32,6 +32,16 @@ pub(super) fn sqlite_before_acquire(
     Box::pin(sqlite_clean(conn))
 }
 
+/// SQLite: whether the connection is outside any transaction as SQLite itself sees it (it may
+/// have rolled one back by itself, while sqlx still counts it open).
+pub(super) async fn sqlite_autocommit(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
+    let mut handle = conn.lock_handle().await?;
+    let raw = handle.as_raw_handle().as_ptr();
+    // SAFETY: `raw` is the open connection's handle, valid while `handle` holds its lock; the
+    // call only reads the connection's state.
+    Ok(unsafe { libsqlite3_sys::sqlite3_get_autocommit(raw) } != 0)
+}
+
 async fn sqlite_clean(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
     if conn.is_in_transaction() {
         return Ok(false);

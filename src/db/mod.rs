@@ -184,7 +184,25 @@ impl Db {
 }
 
 impl Tx {
-    pub async fn commit(self) -> sqlx::Result<()> {
+    /// Commits, once the database confirms the transaction is still open. SQLite rolls a
+    /// transaction back by itself on some errors (a full disk, an I/O error), and later statements
+    /// then run outside it; PostgreSQL answers COMMIT of a failed transaction with a silent
+    /// ROLLBACK. Either way this is an error, never a "successful" commit of nothing.
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        let open = match &mut self {
+            Tx::Sqlite(t) => !hygiene::sqlite_autocommit(t).await?,
+            // Fails with in_failed_sql_transaction (25P02) in a failed transaction.
+            Tx::Postgres(t) => match sqlx::query("select 1").execute(&mut **t).await {
+                Ok(_) => true,
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("25P02") => false,
+                Err(e) => return Err(e),
+            },
+        };
+        if !open {
+            return Err(sqlx::Error::InvalidArgument(
+                "the database ended the transaction before COMMIT (an earlier statement failed); nothing of it was committed".into(),
+            ));
+        }
         match self {
             Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,

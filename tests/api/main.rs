@@ -35,4 +35,5 @@ mod sessions;
 mod sync;
 mod sync_kiwihr;
 mod throttle;
+mod transactions;
 mod worker;
