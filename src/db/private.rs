@@ -51,11 +51,15 @@ pub fn database_files(db: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Tightens an existing file to 0600 (a missing one is fine).
+/// Tightens an existing file to 0600 (a missing one is fine). One already 0600 is left alone,
+/// so a write-protected database file does not stop the start (`/readyz` says it is read-only).
 pub fn file(path: &Path) -> anyhow::Result<()> {
     #[cfg(unix)]
-    if path.exists() {
+    if let Ok(meta) = std::fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o777 == 0o600 {
+            return Ok(());
+        }
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
             .with_context(|| format!("could not make {} private", path.display()))?;
     }

@@ -1,7 +1,8 @@
-//! Fault matrix, SQLite: a full disk (a small tmpfs the test mounts; CI runs as root, and when
-//! mounting is not permitted the test says so and is skipped), then space freed: the next
-//! writes and the next sync succeed without a restart, and the sync that hit the full disk is a
-//! failed run that changed nobody.
+//! Fault matrix, SQLite: a full disk and a write-protected database file (on a small tmpfs the
+//! test mounts, filled, or the file made immutable: root writes a chmod-protected file; CI runs
+//! as root, and when mounting is not permitted the test says so and is skipped), then the cause
+//! removed: the next writes and the next sync succeed
+//! without a restart, and the sync that hit the fault is a failed run that changed nobody.
 
 use std::{
     io::Write,
@@ -162,5 +163,97 @@ async fn a_full_disk_fails_the_sync_cleanly_and_everything_works_again_once_spac
     assert!(
         runs.iter()
             .any(|r| r.state == roster::sync::lifecycle::State::Succeeded)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_database_fails_cleanly_and_everything_works_again_once_writable() {
+    let disk = match Tmpfs::mount("32m") {
+        Ok(d) => d,
+        Err(e) => {
+            println!(
+                "SKIPPED a_read_only_…: cannot mount a tmpfs here ({e}); run as root to test a read-only database"
+            );
+            return;
+        }
+    };
+    let data: PathBuf = disk.path().join("data");
+    let fake = FakePersonio::builder().people(30).seed(8).start().await;
+    let mut app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.data_dir = data.clone();
+        c.personio_base_url = Some(url::Url::parse(fake.base_url()).unwrap());
+    })
+    .await;
+    let creds = Credentials::Personio {
+        client_id: fake.client_id().into(),
+        client_secret: Secret::new(fake.client_secret()),
+    };
+    roster::integrations::connect(&app.ctx, app.company_id, &creds, None)
+        .await
+        .unwrap();
+    let before = people::count(&app.db, app.company_id).await.unwrap();
+
+    // Roster starts on a write-protected database file.
+    let file = data.join("roster.sqlite");
+    let protect = |on: bool| {
+        let status = Command::new("chattr")
+            .arg(if on { "+i" } else { "-i" })
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(status.success(), "chattr on {}", file.display());
+    };
+    protect(true);
+    app.restart().await;
+    app.start_worker();
+    let client = app.client();
+    let report = roster::sync::run::run(&app.ctx, &manual(app.company_id)).await;
+    // It cannot even record a run; either way nothing is applied.
+    println!(
+        "sync on a read-only database: {:?}",
+        report
+            .as_ref()
+            .map(|r| r.outcome)
+            .map_err(|e| e.to_string())
+    );
+    assert!(
+        !matches!(&report, Ok(r) if r.outcome == Outcome::Succeeded),
+        "a sync cannot succeed on a read-only database"
+    );
+    assert_eq!(
+        people::count(&app.db, app.company_id).await.unwrap(),
+        before,
+        "nothing applied"
+    );
+    let ready = client.get("/readyz").await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    println!("readyz on a read-only database: {}", ready.body.trim());
+    for _ in 0..5 {
+        let res = client.login(&app.manager_email, PASSWORD).await;
+        assert_ne!(
+            res.status, 303,
+            "a login writes; it cannot succeed read-only"
+        );
+    }
+
+    protect(false);
+    let writable = Instant::now();
+    for i in 0..20 {
+        let res = app.client().login(&app.manager_email, PASSWORD).await;
+        assert_eq!(res.status, 303, "login {i} once writable: {}", res.body);
+    }
+    let report = roster::sync::run::run(&app.ctx, &manual(app.company_id))
+        .await
+        .unwrap_or_else(|e| panic!("the sync once writable did not start: {e}"));
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(report.tally.created, 30);
+    assert_eq!(
+        people::count(&app.db, app.company_id).await.unwrap(),
+        before + 30
+    );
+    assert_eq!(client.get("/readyz").await.status, 200);
+    println!(
+        "recovered {:?} after the database was writable again",
+        writable.elapsed()
     );
 }

@@ -258,6 +258,33 @@ impl TestApp {
         }
     }
 
+    /// A new process on the same data folder and database, as after a restart: the old pool is
+    /// closed, the app is built again from its configuration (providers and key as in
+    /// [`TestApp::spawn_with`]), with a new server and, if one ran, a new worker.
+    pub async fn restart(&mut self) {
+        let had_worker = self.worker.take().map(|stop| stop.send(true)).is_some();
+        self.db.close().await;
+        let config = (*self.app.config).clone();
+        let providers = roster::hris::providers::Providers::for_tests(
+            config.personio_base_url.clone(),
+            config.kiwihr_endpoint.clone(),
+            None,
+        );
+        self.app = App::build(config)
+            .await
+            .unwrap()
+            .with_providers(providers)
+            .with_secrets(self.app.sync.secrets.as_ref().clone());
+        self.db = self.app.db.clone();
+        self.ctx = self.app.sync.clone();
+        let server = self.app.bind().await.unwrap();
+        self.addr = server.local_addr();
+        tokio::spawn(server.run(std::future::pending()));
+        if had_worker {
+            self.start_worker();
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
