@@ -15,6 +15,7 @@ mod release;
 mod review;
 mod run_people;
 mod secrets;
+mod wording;
 
 use std::time::Duration;
 

@@ -51,18 +51,6 @@ fn page(user: &CurrentUser, provider: Provider) -> ConnectPage {
     }
 }
 
-/// The provider's error as a sentence ("could not reach …" → "Could not reach …"), leaving a
-/// brand spelled in lower case ("kiwiHR rejected …") as it is.
-fn capitalized(s: &str) -> String {
-    if s.starts_with("kiwiHR") {
-        return s.to_string();
-    }
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 fn already(existing: impl std::fmt::Display) -> String {
     format!(
         "{existing} is already connected. Disconnect it first; a company syncs from one HRIS at a time."
@@ -200,21 +188,8 @@ pub async fn connect_save(
                 Provider::Kiwihr if misconfigured => "url",
                 _ => "",
             };
-            let advice = if misconfigured {
-                "Check the address and try again.".to_string()
-            } else {
-                format!(
-                    "Check the credentials in {} and try again.",
-                    provider.label()
-                )
-            };
-            p.errors.add(
-                field,
-                format!(
-                    "{}. {advice} Nothing was stored.",
-                    capitalized(&e.to_string())
-                ),
-            );
+            p.errors
+                .add(field, super::advice::for_fetch(&e, provider, true));
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
         Err(ConnectError::AlreadyConnected(existing)) => {

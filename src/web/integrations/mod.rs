@@ -1,6 +1,7 @@
 //! Settings › Integrations: connect and disconnect an HRIS, sync now, preview, the live status
 //! of a running sync, and the sync history. The web only enqueues runs; a worker runs them.
 
+mod advice;
 mod chart;
 mod connect;
 mod disconnect;

@@ -77,7 +77,7 @@ pub async fn preview(
         }
         Err(e) => return Err(AppError::Internal(e.into())),
         Ok(Err(fetch)) => {
-            page.error = Some(format!("{fetch}. Nothing was changed."));
+            page.error = Some(super::advice::for_fetch(&fetch, fetch.provider(), false));
             return Ok(page.into_response());
         }
         Ok(Ok(done)) => done,

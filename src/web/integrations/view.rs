@@ -130,6 +130,18 @@ fn headline(state: State, kind: Option<FailureKind>, message: Option<&str>) -> O
         (State::Failed, Some(FailureKind::NotAllowed)) => Some(format!(
             "{first}. Nothing was changed; fix the permission, then choose Sync now."
         )),
+        (State::Failed, Some(FailureKind::Unreachable)) => Some(format!(
+            "The last sync failed: {first}. Nothing was changed. The HRIS may be down or out of \
+             reach; Roster tries again at the next morning sync, or choose Sync now later."
+        )),
+        (State::Failed, Some(FailureKind::UntrustedData)) => Some(format!(
+            "The last sync failed: {first}. Roster did not trust this data, so nothing was \
+             changed; check it in the HRIS, then choose Sync now."
+        )),
+        (State::Failed, Some(FailureKind::Database)) => Some(format!(
+            "The last sync failed: {first}. Nothing was changed; the server's database needs \
+             attention (ask whoever runs Roster), then choose Sync now."
+        )),
         (State::Failed, _) => Some(format!(
             "The last sync failed: {first}. Nothing was changed; choose Sync now to try again."
         )),
