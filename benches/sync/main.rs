@@ -2,8 +2,9 @@
 //! side from one run (release build, fake HRIS servers on loopback). Not a test: `cargo test`
 //! does not run it.
 //!
-//! Flags: `--people N` (default 50,000), `--no-pages` (skip the wrk load test),
-//! `--many-companies` (only the 200 × 500 PostgreSQL morning run).
+//! Flags: `--people N` (default 50,000), `--no-pages` (skip the wrk load test), `--pages-only`
+//! (only figure 8, after one first sync), `--many-companies` (only the 200 × 500 PostgreSQL
+//! morning run).
 
 mod many;
 mod memory;
@@ -39,6 +40,8 @@ fn main() -> anyhow::Result<()> {
     );
     if args.iter().any(|a| a == "--many-companies") {
         rt.block_on(many::run(&mut t))?;
+    } else if args.iter().any(|a| a == "--pages-only") {
+        rt.block_on(pages::only(&mut t, people))?;
     } else {
         rt.block_on(scenarios::run(
             &mut t,

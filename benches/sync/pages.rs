@@ -7,9 +7,9 @@ use std::{process::Command, sync::Arc, time::Duration};
 use roster::{config::Config, crypto::SecretBox, directory::Role};
 
 use crate::{
-    scenarios::unpaced,
-    setup::{BenchDb, SECRET_KEY},
-    table::Table,
+    scenarios::{phases, timed_run, unpaced},
+    setup::{self, Backend, BenchDb, SECRET_KEY},
+    table::{Table, secs},
 };
 
 const PASSWORD: &str = "bench password, long enough";
@@ -129,6 +129,29 @@ async fn login(base: &str, email: &str) -> anyhow::Result<String> {
         anyhow::ensure!(s.is_success(), "{path} answered {s}");
     }
     Ok(cookie)
+}
+
+/// Figure 8 alone (`--pages-only`): one first sync of `n` people into a fresh SQLite file (the
+/// real sync path, so the rows are those the full run leaves), then the pages under load.
+pub async fn only(t: &mut Table, n: usize) -> anyhow::Result<()> {
+    let fake = roster::fake::personio::FakePersonio::builder()
+        .people(n)
+        .seed(11)
+        .start()
+        .await;
+    let bdb = BenchDb::new(Backend::Sqlite).await?;
+    let ctx = setup::context(&bdb.db, unpaced(fake.base_url(), None)?);
+    let company = setup::connected_company(&ctx, "bench", &setup::personio_creds(&fake)).await?;
+    let (took, r) = timed_run(&ctx, company).await?;
+    eprintln!(
+        "synced {} people in {} ({})",
+        r.tally.created,
+        secs(took),
+        phases(&r.phases)
+    );
+    run(t, &bdb, "bench").await?;
+    bdb.drop_now().await;
+    Ok(())
 }
 
 pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()> {
