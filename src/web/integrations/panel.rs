@@ -135,9 +135,11 @@ pub async fn load_status(
     clock: &CompanyClock,
 ) -> Result<Status, AppError> {
     let after = q.waiting_after();
-    let running = sync_runs::running(db, company_id).await?;
+    // One read: a company has at most one running run and only a run that starts gets a row,
+    // so a running run is the newest; the last finished one is then at most second.
     let recent = sync_runs::list(db, company_id, 2, 0).await?;
     let newest = recent.first().map(|r| r.id).unwrap_or(0);
+    let running = recent.first().filter(|r| r.state == RunState::Running);
     let last = recent.iter().find(|r| r.state != RunState::Running);
     let queued = running.is_none() && after.is_some_and(|a| newest <= a);
     let sync_notice = q
@@ -158,7 +160,7 @@ pub async fn load_status(
         notice: sync_notice.filter(|_| polling),
         polling,
         queued,
-        running: running.as_ref().map(|r| RunView::of(r, clock)),
+        running: running.map(|r| RunView::of(r, clock)),
         last: last.map(|r| RunView::of(r, clock)),
     })
 }
@@ -222,11 +224,7 @@ pub async fn index(
             .as_deref()
             .and_then(notice)
             .filter(|n| !n.about_sync),
-        warnings: user
-            .session
-            .remove::<Vec<String>>(CONNECT_WARNINGS)
-            .await?
-            .unwrap_or_default(),
+        warnings: take_warnings(&user.session).await?,
         panels,
         connection,
         status: load_status(&state.db, company.id, &q, &clock).await?,
@@ -236,6 +234,23 @@ pub async fn index(
             clock.next_sync(at, now)
         },
     })
+}
+
+/// Connect's warnings, once. Only a session that has them is changed: `Session::remove` marks
+/// the session modified even when the key is absent, which would write the session row (and
+/// send a cookie) on every view of the panel.
+async fn take_warnings(session: &tower_sessions::Session) -> Result<Vec<String>, AppError> {
+    if session
+        .get::<Vec<String>>(CONNECT_WARNINGS)
+        .await?
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    Ok(session
+        .remove::<Vec<String>>(CONNECT_WARNINGS)
+        .await?
+        .unwrap_or_default())
 }
 
 #[derive(Template, WebTemplate)]
