@@ -148,13 +148,19 @@ pub async fn list(
     let rows: Vec<ListItem> = on_db!(db, p => sqlx::query_as(rows_sql)
         .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
         .bind(filter.active).bind(limit).bind(offset).fetch_all(p).await)?;
-    // The unfiltered list (every page view without a search) counts from the
-    // (company_id, active) index alone instead of reading every person's row.
+    // The unfiltered list (every page view without a search) reads the company's counts, which
+    // triggers keep (migration `people_counts`), instead of counting every person.
     let total: i64 = if search.is_none() && filter.department.is_none() && filter.group_id.is_none()
     {
-        on_db!(db, p => sqlx::query_scalar(
-            "select count(*) from people p where p.company_id = $1 and ($2 is null or p.active = $2)")
-            .bind(company_id).bind(filter.active).fetch_one(p).await)?
+        let counts: Option<(i64, i64)> = on_db!(db, p => sqlx::query_as(
+            "select total, active from people_counts where company_id = $1")
+            .bind(company_id).fetch_optional(p).await)?;
+        let (all, active) = counts.unwrap_or((0, 0));
+        match filter.active {
+            None => all,
+            Some(true) => active,
+            Some(false) => all - active,
+        }
     } else {
         on_db!(db, p => sqlx::query_scalar(count_sql)
             .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)

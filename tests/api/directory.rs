@@ -122,6 +122,48 @@ backends! {
         assert_eq!(e.get("/people?status=all").await.text(".count"), "62 people");
     }
 
+    async fn the_counts_follow_syncs_and_edits(app) {
+        // The unfiltered counts come from a kept per-company row: after every kind of write
+        // they equal a fresh count of the rows.
+        let m = app.manager().await;
+        let check = |when: &'static str| {
+            let (app, m) = (&app, &m);
+            async move {
+                for (status, cond) in [("active", "and active"), ("deactivated", "and not active"), ("all", "")] {
+                    let sql = format!("select count(*) from people where company_id = $1 {cond}");
+                    let n: i64 = roster::on_db!(&app.db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                        .bind(app.company_id).fetch_one(p).await).unwrap();
+                    let shown = m.get(&format!("/people?status={status}")).await.text(".count");
+                    let want = if n == 1 { "1 person".to_string() } else { format!("{n} people") };
+                    assert_eq!(shown, want, "{when}, status={status}");
+                }
+            }
+        };
+        check("before any write").await;
+        let fake = roster::fake::personio::FakePersonio::builder().people(25).seed(7).start().await;
+        let ctx = sync_context(&app, Some(fake.base_url()), None, 10);
+        let creds = roster::hris::providers::Credentials::Personio {
+            client_id: fake.client_id().into(),
+            client_secret: roster::hris::secret::Secret::new(fake.client_secret()),
+        };
+        roster::integrations::connect(&ctx, app.company_id, &creds, None).await.unwrap();
+        let request = roster::sync::run::Request {
+            company_id: app.company_id, trigger: roster::sync::run::Trigger::Cli, started_by: None, approve: None,
+        };
+        roster::sync::run::run(&ctx, &request).await.unwrap();
+        check("after the first sync").await;
+        let someone = fake.people()[0].id;
+        fake.set_status(someone, roster::fake::people::FakeStatus::Inactive);
+        roster::sync::run::run(&ctx, &request).await.unwrap();
+        check("after a sync deactivated someone").await;
+        let id = id_from(&add(&m, "Dora", "Hand", "dora@acme.test", &[]).await.location);
+        check("after adding by hand").await;
+        let res = m.post(&format!("/people/{id}"), &[("first_name", "Dora"), ("last_name", "Hand"), ("email", "dora@acme.test")]).await;
+        assert_eq!(res.status, 303, "{}", res.text(".alert"));
+        check("after deactivating by hand").await;
+        assert!(m.get("/people?status=deactivated").await.text(".count").starts_with('2'));
+    }
+
     async fn search_ignores_case_and_accents_beyond_ascii(app) {
         let m = app.manager().await;
         let res = add(&m, "Élodie", "Ärger", "e.arger@acme.test", &[]).await;
