@@ -56,11 +56,18 @@ pub(super) async fn supervise(
     let mut retry = FIRST_RETRY;
     let result = loop {
         let began = Instant::now();
-        let reason =
-            match poller::run_generation(&app, &settings, runner.clone(), stop.clone()).await {
-                Ended::Stopped => break Ok(()),
-                Ended::Failed(reason) => reason,
-            };
+        // Its own task: a panic inside the queue library (seen when the database went away
+        // mid-run) ends this generation like a lost database, never the supervisor.
+        let generation = {
+            let (app, settings, runner, stop) =
+                (app.clone(), settings.clone(), runner.clone(), stop.clone());
+            tokio::spawn(async move { poller::run_generation(&app, &settings, runner, stop).await })
+        };
+        let reason = match generation.await {
+            Ok(Ended::Stopped) => break Ok(()),
+            Ok(Ended::Failed(reason)) => reason,
+            Err(e) => format!("the job poller panicked: {e}"),
+        };
         health.down(&reason);
         let since = health.down_since().unwrap_or(began);
         if since >= began {

@@ -201,3 +201,92 @@ async fn roster_worker_exits_non_zero_only_after_the_give_up_time() {
     );
     drop(app);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_mid_apply_applies_nothing_and_the_next_run_succeeds() {
+    let proxy = TcpProxy::start(postgres_addr()).await;
+    let fake = FakePersonio::builder().people(30).seed(7).start().await;
+    let (app, direct, proxied) = app_behind(&proxy, &fake).await;
+    let before = people::count(&direct, app.company_id).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("worker.log");
+    // A `roster worker` whose syncs stop for 3 s inside the apply transaction, just before
+    // COMMIT (the failpoint is set for that process only).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("worker")
+        .env("DATABASE_URL", &proxied)
+        .env("ROSTER_DATA_DIR", dir.path())
+        .env("ROSTER_SECRET_KEY", SECRET_KEY_HEX)
+        .env("ROSTER_SCHEDULER", "off")
+        .env("ROSTER_WORKER_HEARTBEAT_SECS", "1")
+        .env("ROSTER_STALE_AFTER_SECS", "3")
+        .env("ROSTER_PAUSE_AT", "sync-before-commit:3000")
+        .env("ROSTER_PERSONIO_BASE_URL", fake.base_url())
+        .env("ROSTER_LOG", "info,sqlx=warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    Jobs::for_db(direct.clone())
+        .enqueue(manual(app.company_id))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("paused at sync-before-commit")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the sync never reached its commit: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Everything is written inside the transaction; the database goes away before COMMIT.
+    proxy.cut();
+    let cut_at = Instant::now();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(
+        people::count(&direct, app.company_id).await.unwrap(),
+        before,
+        "nothing of the cut sync was applied"
+    );
+    assert_eq!(succeeded_runs(&direct, app.company_id).await, 0);
+
+    proxy.restore();
+    let back_at = Instant::now();
+    // The worker records the cut run as failed (or it goes stale) and runs the sync again.
+    let deadline = back_at + Duration::from_secs(60);
+    while succeeded_runs(&direct, app.company_id).await == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no sync succeeded after the database came back: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "cut {:?}; the next run succeeded {:?} after the database came back",
+        back_at - cut_at,
+        back_at.elapsed()
+    );
+    assert_eq!(
+        people::count(&direct, app.company_id).await.unwrap(),
+        before + 30
+    );
+    let runs = sync_runs::list(&direct, app.company_id, 10, 0)
+        .await
+        .unwrap();
+    let first = runs.iter().min_by_key(|r| r.id).unwrap();
+    assert_eq!(
+        first.state,
+        roster::sync::lifecycle::State::Failed,
+        "the cut run is failed: {:?}",
+        first.message
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(app);
+}
