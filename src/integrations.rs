@@ -29,6 +29,19 @@ impl From<sqlx::Error> for ConnectError {
     }
 }
 
+/// Checks the credentials with the provider and that nothing is connected yet; stores nothing
+/// (Connect's review of the first sync comes before storing).
+pub async fn check(
+    ctx: &SyncContext,
+    company_id: i64,
+    creds: &Credentials,
+) -> Result<Verified, ConnectError> {
+    if let Some(existing) = integrations::get(&ctx.db, company_id).await? {
+        return Err(ConnectError::AlreadyConnected(existing.provider.label()));
+    }
+    Ok(ctx.providers.verify(creds).await?)
+}
+
 /// Checks the credentials with the provider, then stores them encrypted and records who connected;
 /// today's morning sync is the first sync after connecting (the caller queues it).
 pub async fn connect(
@@ -37,10 +50,7 @@ pub async fn connect(
     creds: &Credentials,
     by: Option<i64>,
 ) -> Result<Verified, ConnectError> {
-    if let Some(existing) = integrations::get(&ctx.db, company_id).await? {
-        return Err(ConnectError::AlreadyConnected(existing.provider.label()));
-    }
-    let verified = ctx.providers.verify(creds).await?;
+    let verified = check(ctx, company_id, creds).await?;
     let provider = creds.provider();
     let sealed = ctx.secrets.seal(
         &creds.to_json(),

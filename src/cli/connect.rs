@@ -1,5 +1,6 @@
 //! `roster connect` and `roster disconnect`: a company's HRIS credentials, checked against the
-//! HRIS before they are stored; the first sync is queued like the web's Connect.
+//! HRIS before they are stored; the first sync is queued like the web's Connect. `--review`
+//! prints what the first sync would do and asks before storing anything (`--yes` skips asking).
 
 use anyhow::Context;
 use clap::Args;
@@ -7,7 +8,10 @@ use clap::Args;
 use crate::{
     app::App,
     hris::{kiwihr::KiwiEndpoint, providers::Credentials, secret::Secret},
-    sync::run::{Request, Trigger},
+    sync::{
+        first_sync::FirstSync,
+        run::{Request, Trigger},
+    },
 };
 
 use super::{find_company, input::read_secret};
@@ -24,6 +28,13 @@ pub struct ConnectArgs {
     /// kiwiHR URL, e.g. https://yourcompany.kiwihr.com/api/graphql.
     #[arg(long)]
     url: Option<String>,
+    /// Print what the first sync would do (adopt by e-mail, create, leave as they are) and ask
+    /// before storing anything.
+    #[arg(long)]
+    review: bool,
+    /// With --review: connect without asking.
+    #[arg(long, requires = "review")]
+    yes: bool,
 }
 
 #[derive(Args, Debug)]
@@ -47,6 +58,15 @@ pub async fn connect(app: App, args: ConnectArgs) -> anyhow::Result<()> {
             api_key: Secret::new(read_secret("kiwiHR API token")?),
         },
     };
+    if args.review {
+        crate::integrations::check(&app.sync, company.id, &creds).await?;
+        let first = crate::sync::first_sync::preview(&app.sync, company.id, &creds).await??;
+        print!("{}", first_sync_text(&first, creds.provider().label()));
+        super::runs::confirm(
+            &format!("Connect {} and start syncing?", creds.provider().label()),
+            args.yes,
+        )?;
+    }
     let verified = crate::integrations::connect(&app.sync, company.id, &creds, None).await?;
     for w in verified.warnings {
         println!("warning: {w}");
@@ -70,6 +90,29 @@ pub async fn connect(app: App, args: ConnectArgs) -> anyhow::Result<()> {
         company.slug
     );
     Ok(())
+}
+
+/// The first sync's plan as `roster connect --review` prints it.
+pub fn first_sync_text(first: &FirstSync, provider: &str) -> String {
+    let mut out = format!(
+        "The first sync from {provider} would adopt {} by e-mail, create {}, and leave {} as they are.\n",
+        first.adopted.len(),
+        first.created.len(),
+        first.left.len()
+    );
+    for (name, email) in &first.adopted {
+        out.push_str(&format!("adopt\t{name}\t{email}\n"));
+    }
+    for name in &first.created {
+        out.push_str(&format!("create\t{name}\n"));
+    }
+    for (name, email) in &first.left {
+        out.push_str(&format!("leave\t{name}\t{email}\n"));
+    }
+    for w in &first.warnings {
+        out.push_str(&format!("warning\t{w}\n"));
+    }
+    out
 }
 
 pub async fn disconnect(app: App, args: DisconnectArgs) -> anyhow::Result<()> {

@@ -117,7 +117,7 @@ async fn paused(db: &Db, slug: &str, run: i64) -> anyhow::Result<(i64, Run)> {
 }
 
 /// Asks on a terminal; without one, `--yes` is required.
-fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
+pub(super) fn confirm(question: &str, yes: bool) -> anyhow::Result<()> {
     if yes {
         return Ok(());
     }

@@ -19,6 +19,7 @@ pub mod alerts;
 pub mod apply;
 mod emails;
 mod fields;
+pub mod first_sync;
 mod groups;
 pub mod guard;
 pub mod history;

@@ -92,6 +92,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/integrations/{provider}/connect",
             get(integrations::connect_form).post(integrations::connect_save),
+        )
+        .route(
+            "/integrations/{provider}/connect/start",
+            post(integrations::connect_start),
+        )
+        .route(
+            "/integrations/{provider}/connect/cancel",
+            post(integrations::connect_cancel),
         );
 
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))

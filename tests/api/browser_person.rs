@@ -129,7 +129,8 @@ async fn a_synced_persons_history_locks_and_release_after_disconnect() {
     screenshots(&b, "person-released").await;
 
     // Reconnect: the same person, linked again by id, Personio's job back; nobody twice.
-    assert_eq!(connect_personio(&m).await.status, 303);
+    let review = connect_personio(&m).await;
+    assert_eq!(connect_reviewed(&m, review, "personio").await.status, 303);
     let third = wait_for_runs(&app, 3).await;
     assert_eq!(third.state, State::Succeeded, "{:?}", third.message);
     assert_eq!(people_count(&app).await, everyone, "no duplicates");

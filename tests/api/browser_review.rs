@@ -156,3 +156,81 @@ async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
         problems.join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_connects_with_people_present_reviews_the_first_sync_and_starts_syncing() {
+    let axe = axe_source();
+    let fakes = start_fakes(20).await;
+    let app = spawn_with_fakes(Backend::Sqlite, &fakes).await;
+    let m = app.manager().await;
+    let known = fakes
+        .personio
+        .people()
+        .into_iter()
+        .find(|p| p.email.is_some())
+        .unwrap();
+    let email = known.email.clone().unwrap();
+    let res = m
+        .post(
+            "/people",
+            &[
+                ("first_name", "Known"),
+                ("last_name", "Already"),
+                ("email", email.as_str()),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+
+    let (b, _driver) = browser().await;
+    let mut problems = vec![];
+    log_in_at(&b, &app, "/settings/integrations/personio/connect").await;
+    for (css, value) in [
+        ("input[name=client_id]", PERSONIO_ID),
+        ("input[name=client_secret]", PERSONIO_SECRET),
+    ] {
+        b.find(Locator::Css(css))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    click(&b, "form.form button[type=submit]").await;
+    b.wait()
+        .for_element(Locator::Css("button.start-syncing"))
+        .await
+        .unwrap();
+    let adopted = texts(&b, "section.adopted li").await;
+    assert!(adopted.iter().any(|a| a.contains(&email)), "{adopted:?}");
+    assert!(
+        roster::db::integrations::get(&app.db, app.company_id)
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing stored before Start syncing"
+    );
+    problems.extend(look(&b, &axe, "connect").await);
+    click(&b, "button.start-syncing").await;
+    b.wait()
+        .for_element(Locator::Css("#sync-status"))
+        .await
+        .unwrap();
+    let first = wait_for_runs(&app, 1).await;
+    assert_eq!(first.state, State::Succeeded, "{:?}", first.message);
+    let person = roster::db::people::all(&app.db, app.company_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.email.eq_ignore_ascii_case(&email))
+        .unwrap();
+    assert_eq!(person.source_id, Some(known.id.to_string()), "adopted");
+    b.close().await.unwrap();
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

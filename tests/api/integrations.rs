@@ -3,6 +3,7 @@
 
 mod access;
 mod connect;
+mod connect_review;
 mod history;
 mod history_page;
 mod key;
@@ -104,6 +105,18 @@ pub async fn connect_kiwihr(m: &Client, url: &str) -> Page {
     m.post(
         "/settings/integrations/kiwihr/connect",
         &[("api_token", KIWI_TOKEN), ("url", url)],
+    )
+    .await
+}
+
+/// Connect when the directory already has people: the first sync's review comes first (200),
+/// then "Start syncing" connects; returns Start syncing's answer.
+pub async fn connect_reviewed(m: &Client, review: Page, provider: &str) -> Page {
+    assert_eq!(review.status, 200, "the review: {}", review.text(".alert"));
+    assert!(review.body.contains("Start syncing"));
+    m.post(
+        &format!("/settings/integrations/{provider}/connect/start"),
+        &[],
     )
     .await
 }

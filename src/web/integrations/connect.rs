@@ -9,12 +9,15 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
-use super::kept_secret;
+use super::{connect_review, kept_secret, pending};
 use crate::{
     db::integrations,
     hris::{FetchError, Provider, kiwihr::KiwiEndpoint, providers::Credentials, secret::Secret},
     integrations::{self as connecting, ConnectError},
-    sync::run::{Request, Trigger},
+    sync::{
+        first_sync,
+        run::{Request, Trigger},
+    },
     web::{
         AppError, AppState, CurrentUser, Manager, field_errors::Errors, form::FormData,
         layout::Layout,
@@ -161,8 +164,29 @@ pub async fn connect_save(
         p.url = endpoint.to_string();
     }
     let after = super::panel::newest_run_id(&state.db, company_id).await?;
-    match connecting::connect(&state.sync, company_id, &creds, Some(user.person.id)).await {
-        Ok(verified) => {
+    // A directory with people in it: check, then show the first sync before storing anything.
+    let checked = if first_sync::needs_review(&state.db, company_id).await? {
+        match connecting::check(&state.sync, company_id, &creds).await {
+            Ok(v) => match first_sync::preview(&state.sync, company_id, &creds).await? {
+                Ok(first) => Ok((v, Some(first))),
+                Err(e) => Err(ConnectError::Provider(e)),
+            },
+            Err(e) => Err(e),
+        }
+    } else {
+        connecting::connect(&state.sync, company_id, &creds, Some(user.person.id))
+            .await
+            .map(|v| (v, None))
+    };
+    match checked {
+        Ok((verified, Some(first))) => {
+            kept_secret::forget(&user.session).await?;
+            pending::keep(&user.session, secrets, &user, &creds).await?;
+            return Ok(
+                connect_review::page(&user, provider, first, verified.warnings).into_response(),
+            );
+        }
+        Ok((verified, None)) => {
             kept_secret::forget(&user.session).await?;
             // Shown once on the panel (attributes the provider will not share, …).
             if !verified.warnings.is_empty() {

@@ -4,12 +4,14 @@
 mod advice;
 mod chart;
 mod connect;
+mod connect_review;
 mod disconnect;
 mod grouping;
 mod history;
 mod kept_secret;
 mod labels;
 mod panel;
+mod pending;
 mod preview;
 mod review;
 mod run_csv;
@@ -18,6 +20,7 @@ mod schedule;
 mod view;
 
 pub(super) use connect::{connect_form, connect_save};
+pub(super) use connect_review::{connect_cancel, connect_start};
 pub(super) use disconnect::{disconnect_confirm, disconnect_form};
 pub(super) use history::history;
 pub(super) use panel::{index, status, sync_now};

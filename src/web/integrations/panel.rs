@@ -114,6 +114,11 @@ fn notice(key: &str) -> Option<Notice> {
             "success",
             false,
         ),
+        "connect_cancelled" => (
+            "Not connected: nothing was stored, and nobody changed.",
+            "success",
+            false,
+        ),
         "not_connected" => (
             "Nothing is connected, so there is nothing to sync.",
             "warning",

@@ -70,7 +70,8 @@ backends_with_fakes! {
         let m = app.manager().await;
         let res = m.post("/settings/integrations/disconnect", &[("understood", "1")]).await;
         assert_eq!(res.status, 303);
-        assert_eq!(connect_personio(&m).await.status, 303);
+        let review = connect_personio(&m).await;
+        assert_eq!(connect_reviewed(&m, review, "personio").await.status, 303);
         let run = wait_for_runs(&app, 4).await;
         assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
     }

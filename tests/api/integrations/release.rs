@@ -44,7 +44,8 @@ backends_with_fakes! {
         assert_eq!(edited.birth_date.map(|d| d.to_string()).as_deref(), Some("1980-02-29"));
         assert_eq!((edited.source, &edited.source_id), (Source::Personio, &person.source_id), "the HRIS id is kept");
 
-        assert_eq!(connect_personio(&m).await.status, 303);
+        let review = connect_personio(&m).await;
+        assert_eq!(connect_reviewed(&m, review, "personio").await.status, 303);
         let run = wait_for_runs(&app, 2).await;
         assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
         assert_eq!(run.created, 0, "nobody created twice");
@@ -67,7 +68,8 @@ backends_with_fakes! {
         let stays = a_synced_person(&app, Source::Personio).await;
 
         disconnect(&m).await;
-        assert_eq!(connect_kiwihr(&m, "https://acme.kiwihr.com").await.status, 303);
+        let review = connect_kiwihr(&m, "https://acme.kiwihr.com").await;
+        assert_eq!(connect_reviewed(&m, review, "kiwihr").await.status, 303);
         let run = wait_for_runs(&app, 2).await;
         assert_eq!(run.state, State::Succeeded, "{:?}", run.message);
         assert_eq!(run.created as usize, kiwi_users.len() - personio_people.len());
