@@ -370,14 +370,6 @@ pub struct Note {
     pub message: String,
 }
 
-pub async fn insert_note(tx: &mut Tx, run_id: i64, n: &Note) -> sqlx::Result<()> {
-    on_tx!(tx, conn => sqlx::query(
-        "insert into sync_notes (run_id, kind, person_id, name, message) values ($1, $2, $3, $4, $5)")
-        .bind(run_id).bind(&n.kind).bind(n.person_id).bind(&n.name).bind(&n.message)
-        .execute(conn).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Inserts notes in order, one multi-row statement per 1,000.
 pub async fn insert_notes(tx: &mut Tx, run_id: i64, notes: &[Note]) -> sqlx::Result<()> {
     for chunk in notes.chunks(1_000) {
