@@ -421,24 +421,6 @@ pub async fn fold_search_keys(db: &Db) -> sqlx::Result<u64> {
     }
 }
 
-/// Inserts a person the HRIS has and Roster did not (no manager yet: links come after creates).
-pub async fn insert_synced(
-    tx: &mut Tx,
-    company_id: i64,
-    p: &crate::sync::NewPerson,
-) -> sqlx::Result<i64> {
-    let now = crate::db::now();
-    on_tx!(tx, c => sqlx::query_scalar(
-        "insert into people (company_id, email, first_name, last_name, position, department, gender, birth_date, \
-         employee_number, first_hired_on, active, source, source_id, created_at, updated_at, search_key) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) returning id")
-        .bind(company_id).bind(&p.email).bind(&p.first_name).bind(&p.last_name).bind(&p.position)
-        .bind(&p.department).bind(&p.gender).bind(p.birth_date).bind(&p.employee_number)
-        .bind(p.first_hired_on).bind(p.active).bind(p.source.as_str()).bind(&p.source_id).bind(now)
-        .bind(search::key(&p.first_name, &p.last_name, &p.email))
-        .fetch_one(c).await)
-}
-
 /// Rows per multi-row statement: 14 binds a row stays far below SQLite's 32,766 variables and
 /// PostgreSQL's 65,535 parameters.
 const CREATE_CHUNK: usize = 500;

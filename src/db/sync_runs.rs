@@ -307,14 +307,6 @@ pub struct Change {
     pub reason: Option<String>,
 }
 
-pub async fn insert_change(tx: &mut Tx, run_id: i64, c: &Change) -> sqlx::Result<()> {
-    on_tx!(tx, conn => sqlx::query(
-        "insert into sync_changes (run_id, person_id, person_name, field, before, after, reason) values ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(run_id).bind(c.person_id).bind(&c.person_name).bind(&c.field).bind(&c.before).bind(&c.after).bind(&c.reason)
-        .execute(conn).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Inserts history rows in order: on PostgreSQL one `unnest` of arrays per 10,000 rows (a
 /// statement with thousands of placeholders costs more to parse and plan than to run), on SQLite
 /// one multi-row statement per 1,000.

@@ -134,9 +134,6 @@ pub struct HrisPerson {
 pub struct Snapshot {
     pub provider: Provider,
     pub people: Vec<HrisPerson>,
-    /// Attribute keys the credential does not share at all (absent from every person), as the
-    /// provider names them, so the run can say which fields it left alone.
-    pub not_shared: Vec<String>,
     /// Pages fetched, for the run's record.
     pub pages: u32,
 }

@@ -26,7 +26,7 @@
 //!   The email fallback finds snapshot people first, then rows the snapshot does not govern.
 //! - **Groups.** Team names match group names trimmed and case-insensitively (see `groups`).
 //! - **Not shared.** Said once per owned attribute per run, in our words ("hire date"), derived
-//!   from the people themselves; `Snapshot::not_shared` is not read. Attributes no one carries are
+//!   from the people themselves. Attributes no one carries are
 //!   `Plan::unread`: apply stores them with the integration, so they are not locked on people.
 
 use std::borrow::Cow;

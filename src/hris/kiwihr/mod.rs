@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use super::pacing::Pacer;
 use super::secret::Secret;
 use super::transport::{FetchError, Transport};
-use super::{Field, HrisPerson, Provider, Snapshot};
+use super::{HrisPerson, Provider, Snapshot};
 
 pub use endpoint::{EXPECTED_SHAPE, EndpointError, KiwiEndpoint, OverrideError};
 pub use parse::{OWNS, ReplyError, UsersPage, graphql_errors, parse_date, parse_users_page};
@@ -204,11 +204,9 @@ impl KiwiClient {
                 dup.source_id
             )));
         }
-        let not_shared = not_shared(&people);
         Ok(Snapshot {
             provider: PROVIDER,
             people,
-            not_shared,
             pages,
         })
     }
@@ -263,33 +261,6 @@ fn credentials_rejected(e: FetchError) -> FetchError {
         FetchError::Status { status: 401, .. } | FetchError::Forbidden { .. } => rejected_token(),
         other => other,
     }
-}
-
-/// kiwiHR keys that no person carried at all (the server left them out), so the run can say
-/// which fields it left alone. Department is not listed: kiwiHR has none to share.
-fn not_shared(people: &[HrisPerson]) -> Vec<String> {
-    if people.is_empty() {
-        return Vec::new();
-    }
-    fn none<T>(people: &[HrisPerson], f: impl Fn(&HrisPerson) -> &Field<T>) -> bool {
-        people.iter().all(|p| !f(p).is_shared())
-    }
-    let checks: [(&str, bool); 9] = [
-        ("firstName", none(people, |p| &p.first_name)),
-        ("lastName", none(people, |p| &p.last_name)),
-        ("birthDate", none(people, |p| &p.birth_date)),
-        ("employeeNumber", none(people, |p| &p.employee_number)),
-        ("position", none(people, |p| &p.position)),
-        ("employmentStartDate", none(people, |p| &p.first_hired_on)),
-        ("gender", none(people, |p| &p.gender)),
-        ("manager", none(people, |p| &p.manager)),
-        ("teams", none(people, |p| &p.groups)),
-    ];
-    checks
-        .iter()
-        .filter(|(_, missing)| *missing)
-        .map(|(k, _)| (*k).to_owned())
-        .collect()
 }
 
 /// The JSON body of one `users` page request (`{query, operationName, variables}`).

@@ -260,20 +260,17 @@ impl PersonioClient {
         {
             return Err(inconsistent(format!("said {t} employees, sent {offset}")));
         }
-        let not_shared: Vec<String> = if people.is_empty() {
+        // Keys no employee carried: the credential may not read them. Without the required ones
+        // the sync cannot run; the others the sync names itself, from the people.
+        let missing: Vec<String> = if people.is_empty() {
             Vec::new()
         } else {
-            USED_KEYS
+            REQUIRED_KEYS
                 .iter()
                 .filter(|k| !keys_seen.contains(**k))
                 .map(|k| k.to_string())
                 .collect()
         };
-        let missing: Vec<String> = REQUIRED_KEYS
-            .iter()
-            .filter(|k| not_shared.iter().any(|n| n == *k))
-            .map(|k| k.to_string())
-            .collect();
         if !missing.is_empty() {
             return Err(FetchError::MissingAttributes {
                 provider: PROVIDER,
@@ -284,7 +281,6 @@ impl PersonioClient {
         Ok(Snapshot {
             provider: PROVIDER,
             people,
-            not_shared,
             pages,
         })
     }

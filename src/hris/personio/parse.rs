@@ -29,7 +29,7 @@ pub const OWNS: &[Attribute] = &[
     Attribute::Active,
 ];
 
-/// The attribute keys we map; [`Page::keys_seen`] is compared against these for `not_shared`.
+/// The attribute keys we map; [`Page::keys_seen`] tells which the credential may read.
 pub const USED_KEYS: &[&str] = &[
     "email",
     "status",

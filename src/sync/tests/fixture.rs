@@ -138,7 +138,6 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
     let s = Snapshot {
         provider: f.provider,
         people,
-        not_shared: Vec::new(),
         pages: 1,
     };
     (d, s, rules)

@@ -109,7 +109,6 @@ pub fn snap(people: Vec<HrisPerson>) -> Snapshot {
     Snapshot {
         provider: Provider::Personio,
         people,
-        not_shared: Vec::new(),
         pages: 1,
     }
 }
