@@ -4,8 +4,9 @@
 //!
 //! Flags: `--people N` (default 50,000), `--no-pages` (skip the wrk load test), `--pages-only`
 //! (only figure 8, after one first sync), `--many-companies` (only the 200 × 500 PostgreSQL
-//! morning run).
+//! morning run), `--logins` (only figure 10: memory under 200 concurrent logins).
 
+mod logins;
 mod many;
 mod memory;
 mod pages;
@@ -38,7 +39,9 @@ fn main() -> anyhow::Result<()> {
             "release build"
         }
     );
-    if args.iter().any(|a| a == "--many-companies") {
+    if args.iter().any(|a| a == "--logins") {
+        rt.block_on(logins::measure(&mut t))?;
+    } else if args.iter().any(|a| a == "--many-companies") {
         rt.block_on(many::run(&mut t))?;
     } else if args.iter().any(|a| a == "--pages-only") {
         rt.block_on(pages::only(&mut t, people))?;

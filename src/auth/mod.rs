@@ -2,11 +2,9 @@
 //! parallel requests: an attempt is reserved in the database before its password is checked.
 
 mod checks;
+mod verify;
 
-use argon2::{
-    Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version,
-    password_hash::phc::PasswordHash,
-};
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
 use time::Duration;
 
 use crate::db::{self, Db, login_attempts, people};
@@ -41,11 +39,9 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("could not hash the password: {e}"))
 }
 
+/// Whether `password` matches the stored hash `phc`, with this thread's reused argon2 memory.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(hash) => argon2().verify_password(password.as_bytes(), &hash).is_ok(),
-        Err(_) => false,
-    }
+    verify::verify(password, phc)
 }
 
 /// A valid hash of a random password, verified when the email is unknown so that a wrong
