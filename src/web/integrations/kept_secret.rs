@@ -6,30 +6,17 @@
 
 use tower_sessions::Session;
 
+use super::session_slot::Slot;
 use crate::{
-    crypto::{Sealed, SecretBox},
+    crypto::SecretBox,
     hris::{Provider, secret::Secret},
     web::{AppError, CurrentUser},
 };
 
-const KEY: &str = "integrations.kept_secret";
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
-    provider: String,
-    ciphertext: String,
-    nonce: String,
-    key_id: String,
-}
-
-fn context(user: &CurrentUser, provider: Provider) -> String {
-    format!(
-        "roster kept connect secret company={} person={} provider={}",
-        user.company_id(),
-        user.person.id,
-        provider.as_str()
-    )
-}
+const SLOT: Slot = Slot {
+    key: "integrations.kept_secret",
+    purpose: "kept connect secret",
+};
 
 /// Keeps `secret` for the next try of this provider's Connect.
 pub async fn keep(
@@ -39,15 +26,8 @@ pub async fn keep(
     provider: Provider,
     secret: &Secret,
 ) -> Result<(), AppError> {
-    let sealed = secrets.seal(secret.expose().as_bytes(), &context(user, provider));
-    let stored = Stored {
-        provider: provider.as_str().to_string(),
-        ciphertext: hex::encode(&sealed.ciphertext),
-        nonce: hex::encode(&sealed.nonce),
-        key_id: sealed.key_id,
-    };
-    session.insert(KEY, stored).await?;
-    Ok(())
+    SLOT.put(session, secrets, user, provider, secret.expose().as_bytes())
+        .await
 }
 
 /// The kept secret of this provider, if any (one that no longer opens counts as none).
@@ -57,37 +37,18 @@ pub async fn take(
     user: &CurrentUser,
     provider: Provider,
 ) -> Result<Option<Secret>, AppError> {
-    let Some(stored) = session.get::<Stored>(KEY).await? else {
-        return Ok(None);
-    };
-    if stored.provider != provider.as_str() {
-        return Ok(None);
-    }
-    let (Ok(ciphertext), Ok(nonce)) = (hex::decode(&stored.ciphertext), hex::decode(&stored.nonce))
-    else {
-        return Ok(None);
-    };
-    let sealed = Sealed {
-        ciphertext,
-        nonce,
-        key_id: stored.key_id,
-    };
-    Ok(secrets
-        .open(&sealed, &context(user, provider))
-        .ok()
+    Ok(SLOT
+        .open(session, secrets, user, provider, false)
+        .await?
         .and_then(|b| String::from_utf8(b).ok())
         .map(Secret::new))
 }
 
 /// Whether a secret is kept for this provider (for the form's hint).
 pub async fn is_kept(session: &Session, provider: Provider) -> Result<bool, AppError> {
-    Ok(session
-        .get::<Stored>(KEY)
-        .await?
-        .is_some_and(|s| s.provider == provider.as_str()))
+    SLOT.holds(session, provider).await
 }
 
 pub async fn forget(session: &Session) -> Result<(), AppError> {
-    session.remove::<Stored>(KEY).await?;
-    Ok(())
+    SLOT.forget(session).await
 }

@@ -17,6 +17,7 @@ mod review;
 mod run_csv;
 mod run_page;
 mod schedule;
+mod session_slot;
 mod view;
 
 pub(super) use connect::{connect_form, connect_save};

@@ -4,30 +4,17 @@
 
 use tower_sessions::Session;
 
+use super::session_slot::Slot;
 use crate::{
-    crypto::{Sealed, SecretBox},
+    crypto::SecretBox,
     hris::{Provider, providers::Credentials},
     web::{AppError, CurrentUser},
 };
 
-const KEY: &str = "integrations.pending_connect";
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
-    provider: String,
-    ciphertext: String,
-    nonce: String,
-    key_id: String,
-}
-
-fn context(user: &CurrentUser, provider: Provider) -> String {
-    format!(
-        "roster pending connect company={} person={} provider={}",
-        user.company_id(),
-        user.person.id,
-        provider.as_str()
-    )
-}
+const SLOT: Slot = Slot {
+    key: "integrations.pending_connect",
+    purpose: "pending connect",
+};
 
 /// Keeps `creds` until the manager starts syncing or cancels.
 pub async fn keep(
@@ -36,16 +23,8 @@ pub async fn keep(
     user: &CurrentUser,
     creds: &Credentials,
 ) -> Result<(), AppError> {
-    let provider = creds.provider();
-    let sealed = secrets.seal(&creds.to_json(), &context(user, provider));
-    let stored = Stored {
-        provider: provider.as_str().to_string(),
-        ciphertext: hex::encode(&sealed.ciphertext),
-        nonce: hex::encode(&sealed.nonce),
-        key_id: sealed.key_id,
-    };
-    session.insert(KEY, stored).await?;
-    Ok(())
+    SLOT.put(session, secrets, user, creds.provider(), &creds.to_json())
+        .await
 }
 
 /// The waiting credentials of `provider`, removed from the session (one use).
@@ -55,28 +34,12 @@ pub async fn take(
     user: &CurrentUser,
     provider: Provider,
 ) -> Result<Option<Credentials>, AppError> {
-    let Some(stored) = session.remove::<Stored>(KEY).await? else {
-        return Ok(None);
-    };
-    if stored.provider != provider.as_str() {
-        return Ok(None);
-    }
-    let (Ok(ciphertext), Ok(nonce)) = (hex::decode(&stored.ciphertext), hex::decode(&stored.nonce))
-    else {
-        return Ok(None);
-    };
-    let sealed = Sealed {
-        ciphertext,
-        nonce,
-        key_id: stored.key_id,
-    };
-    Ok(secrets
-        .open(&sealed, &context(user, provider))
-        .ok()
+    Ok(SLOT
+        .open(session, secrets, user, provider, true)
+        .await?
         .and_then(|b| Credentials::from_json(&b).ok()))
 }
 
 pub async fn forget(session: &Session) -> Result<(), AppError> {
-    session.remove::<Stored>(KEY).await?;
-    Ok(())
+    SLOT.forget(session).await
 }
