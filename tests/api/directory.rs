@@ -88,6 +88,9 @@ backends! {
     async fn search_filters_and_pages_narrow_the_list(app) {
         let m = app.manager().await;
         let g = id_from(&m.post("/groups", &[("name", "Night Shift")]).await.location);
+        for name in ["beta", "Alpha"] {
+            m.post("/groups", &[("name", name)]).await;
+        }
         let mut tx = app.db.begin().await.unwrap();
         for i in 0..60 {
             let input = people::PersonInput {
@@ -117,6 +120,7 @@ backends! {
         // Filters.
         assert_eq!(e.get("/people?department=Sales").await.text(".count"), "30 people");
         assert_eq!(first.texts("select[name=department] option"), vec!["All departments", "Sales", "Support"]);
+        assert_eq!(first.texts("select[name=group] option"), vec!["All groups", "Alpha", "beta", "Night Shift"]);
         assert_eq!(names(&e.get(&format!("/people?group={g}")).await).len(), 3);
         assert_eq!(names(&e.get("/people?status=deactivated").await), vec!["Person07 Zed"]);
         assert_eq!(e.get("/people?status=all").await.text(".count"), "62 people");

@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use crate::{
-    db::{groups, people},
+    db::{list_filters, people},
     directory::Group,
     web::{AppError, AppState, CurrentUser, layout::Layout, query::Query},
 };
@@ -96,6 +96,7 @@ pub(crate) async fn list(
     )
     .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let filters = list_filters::read(&state.db, company).await?;
     let (qs, dep) = (q.q.unwrap_or_default(), q.department.unwrap_or_default());
     Ok(ListPage {
         layout: Layout::new(&user, "people", "People"),
@@ -104,8 +105,8 @@ pub(crate) async fn list(
         next_link: (page < pages).then(|| page_link(&qs, &dep, &group, &status, page + 1)),
         people: rows,
         total,
-        departments: people::departments(&state.db, company).await?,
-        groups: groups::all(&state.db, company).await?,
+        departments: filters.departments,
+        groups: filters.groups,
         q: qs,
         department: dep,
         group,
