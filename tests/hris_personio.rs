@@ -699,11 +699,35 @@ async fn fields_arrive_as_the_hris_holds_them() {
             got.manager.shared().map(|m| m.map(|m| m.source_id.clone())),
             Some(want.supervisor_id.map(|s| s.to_string()))
         );
-        let languages = got.custom.iter().find(|c| c.label == "Languages").unwrap();
+        let languages = got
+            .attributes
+            .iter()
+            .find(|c| c.label() == "Languages")
+            .unwrap();
         assert!(languages.value.contains(", "), "{languages:?}");
+        // Every attribute the fake sent is kept, the rule fields included.
+        let kept = |key: &str| got.attribute(key).map(|a| a.value.clone());
+        assert_eq!(
+            kept("employment_type").as_deref(),
+            Some(want.employment_type)
+        );
+        assert_eq!(
+            kept("office"),
+            Some(
+                want.office
+                    .as_ref()
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default()
+            )
+        );
         // Date of birth is a custom attribute too (`universal_id` date_of_birth), read into its field.
         assert_eq!(got.birth_date, Field::from_option(want.birth_date));
-        assert_eq!(got.custom.len(), 5);
+        let custom = got
+            .attributes
+            .iter()
+            .filter(|a| a.key().starts_with("dynamic_"));
+        assert_eq!(custom.count(), 5);
+        assert_eq!(got.attributes.len(), roster::fake::personio::ALL_KEYS.len());
     }
     // The crowd really has the awkward cases this test claims to cover.
     assert!(people.iter().any(|p| p.gender.is_empty()));
@@ -801,7 +825,7 @@ async fn attributes_the_credential_may_not_read_are_not_shared() {
     for p in &snap.people {
         assert_eq!(p.gender, Field::NotShared);
         assert_eq!(p.department, Field::NotShared);
-        assert!(p.custom.is_empty());
+        assert!(p.attribute("gender").is_none() && p.attribute("department").is_none());
     }
     let v = client(&fake).verify().await.unwrap();
     assert_eq!(

@@ -79,6 +79,10 @@ pub struct FakePerson {
     /// Weekly hours as text, the way Personio sends it (`"40"`, `"32.5"`).
     pub weekly_working_hours: String,
     pub custom: Vec<FakeCustom>,
+    /// Personio `employment_type`: `internal`, or `external` for contractors.
+    pub employment_type: &'static str,
+    /// Personio `office`, kiwiHR `location` (same shape as a department); `None` when unset.
+    pub office: Option<FakeDepartment>,
 }
 
 impl FakePerson {
@@ -151,6 +155,7 @@ const DEPARTMENTS: &[(u64, &str)] = &[
     (5524, "People & Culture"),
     (5525, "Finance"),
 ];
+const OFFICES: &[(u64, &str)] = &[(901, "Berlin"), (902, "Munich"), (903, "Lisbon")];
 const TEAMS: &[&str] = &["Core", "Growth", "Payments", "Onboarding", "Mobile"];
 const SIZES: &[&str] = &["S", "M", "L", "XL"];
 const LANGUAGES: &[&str] = &["German", "English", "French", "Spanish", "Turkish"];
@@ -320,6 +325,22 @@ pub fn generate(n: usize, seed: u64, domain: &str) -> Vec<FakePerson> {
             birth_date: Some(date(&mut rng, 1965, 40)),
             weekly_working_hours,
             custom,
+            employment_type: "internal",
+            office: None,
+        });
+    }
+    // From a stream of their own, so the attributes above stay what they were for every seed.
+    let mut rng = SplitMix::new(seed ^ 0x0FF1_CE00);
+    for p in &mut people {
+        if rng.chance(10) {
+            p.employment_type = "external";
+        }
+        p.office = (!rng.chance(5)).then(|| {
+            let (id, name) = *rng.pick(OFFICES);
+            FakeDepartment {
+                id,
+                name: name.to_owned(),
+            }
         });
     }
     people.sort_by_key(|p| p.id);
@@ -391,6 +412,9 @@ mod tests {
         assert!(people.iter().any(|p| p.gender.is_empty()));
         assert!(people.iter().any(|p| p.department.is_none()));
         assert!(people.iter().any(|p| p.hire_date.is_none()));
+        assert!(people.iter().any(|p| p.employment_type == "external"));
+        assert!(people.iter().any(|p| p.employment_type == "internal"));
+        assert!(people.iter().any(|p| p.office.is_none()));
         assert!(
             people
                 .iter()

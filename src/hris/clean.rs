@@ -36,6 +36,11 @@ fn strip(s: &str) -> (String, usize) {
     }
 }
 
+/// `s` without control and bidi characters, trimmed: for labels the provider sends.
+pub fn plain(s: &str) -> String {
+    strip(s).0
+}
+
 /// Cleans `value` in place and cuts it to `max` characters (`None`: never cut), noting each
 /// repair in `problems` under `what`.
 fn text(value: &mut String, what: &str, max: Option<usize>, problems: &mut Vec<String>) {
@@ -121,10 +126,15 @@ pub fn person(p: &mut HrisPerson) {
         let mut seen = std::collections::HashSet::new();
         groups.retain(|g| !g.is_empty() && seen.insert(g.clone()));
     }
-    for c in &mut p.custom {
-        let (label, _) = strip(&c.label);
-        let (value, _) = strip(&c.value);
-        (c.label, c.value) = (label, value);
+    // Attribute values are shown on pages and compared by rules; their labels are cleaned once
+    // per page, where the parser makes the shared description ([`plain`]).
+    for a in &mut p.attributes {
+        if a.value
+            .chars()
+            .any(|c| c.is_control() || is_bidi_control(c))
+        {
+            a.value = strip(&a.value).0;
+        }
     }
     // The parsers' own notes may quote what was sent.
     for note in &mut p.problems {

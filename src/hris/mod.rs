@@ -12,5 +12,7 @@ pub mod secret;
 mod snapshot;
 pub mod transport;
 
-pub use snapshot::{CustomAttribute, Field, HrisPerson, ManagerRef, Provider, Snapshot};
+pub use snapshot::{
+    AttributeInfo, Field, HrisAttribute, HrisPerson, ManagerRef, Provider, Snapshot,
+};
 pub use transport::{FetchError, Transport, TransportConfig};

@@ -1,5 +1,7 @@
 //! The provider-neutral snapshot a client produces and the sync consumes.
 
+use std::sync::Arc;
+
 use time::Date;
 
 /// Which HRIS a snapshot, integration or synced person belongs to.
@@ -85,12 +87,33 @@ pub struct ManagerRef {
     pub email: Option<String>,
 }
 
-/// A custom attribute (Personio `dynamic_<n>`), kept as the provider labelled it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomAttribute {
+/// How the provider describes one attribute: its key (what rules and mappings refer to), its
+/// label in the company's language, and its kind (Personio `standard`, `date`, `list`, `tags`, …;
+/// kiwiHR `text`, `date`, `flag`). The same for every person of a snapshot, so people share it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AttributeInfo {
     pub key: String,
     pub label: String,
+    pub kind: String,
+}
+
+/// One attribute of one person as the provider sent it, standard or custom (Personio
+/// `dynamic_<n>`): the shared description and the value as text (`""` when sent empty; dates as
+/// `YYYY-MM-DD`; a department or office by its name; several values joined with ", "). An
+/// attribute the provider did not send (not readable by the credential) is not in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HrisAttribute {
+    pub info: Arc<AttributeInfo>,
     pub value: String,
+}
+
+impl HrisAttribute {
+    pub fn key(&self) -> &str {
+        &self.info.key
+    }
+    pub fn label(&self) -> &str {
+        &self.info.label
+    }
 }
 
 /// One person as the HRIS describes them, in our vocabulary.
@@ -123,10 +146,19 @@ pub struct HrisPerson {
     pub manager: Field<ManagerRef>,
     /// Team names (kiwiHR); `NotShared` for providers without teams, so groups are left alone.
     pub groups: Field<Vec<String>>,
-    pub custom: Vec<CustomAttribute>,
+    /// Every attribute the provider sent for this person, in the order it sent them; the typed
+    /// fields above are read from the same answer. Rules on who is synced read these.
+    pub attributes: Vec<HrisAttribute>,
     /// Per-person data problems the client worked around (e.g. an unparseable date, kept as
     /// `Field::NotShared`/`None`): reported in the run, never a reason to abort the sync.
     pub problems: Vec<String>,
+}
+
+impl HrisPerson {
+    /// The attribute with this key, when the provider sent it for this person.
+    pub fn attribute(&self, key: &str) -> Option<&HrisAttribute> {
+        self.attributes.iter().find(|a| a.key() == key)
+    }
 }
 
 /// Everything one provider says about a company's people: complete, or it does not exist.

@@ -62,6 +62,7 @@ pub fn new_user(id: u64, first: &str, last: &str, email: Option<&str>) -> KiwiUs
         birth_date: None,
         employee_number: None,
         position: None,
+        location: None,
         employment_start_date: None,
         employment_end_date: None,
         is_active: true,
@@ -128,6 +129,10 @@ pub fn build(n: usize, seed: u64, k: usize) -> (Vec<KiwiUser>, Vec<KiwiTeam>, Fi
                 email: p.email,
                 birth_date: p.birth_date,
                 position,
+                location: p.office.map(|o| KiwiRef {
+                    id: o.id,
+                    name: o.name,
+                }),
                 employment_start_date: p.hire_date,
                 employment_end_date: p.termination_date,
                 is_active: p.status.is_employed(),

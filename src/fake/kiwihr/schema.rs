@@ -16,6 +16,8 @@ pub struct KiwiUser {
     pub birth_date: Option<Date>,
     pub employee_number: Option<String>,
     pub position: Option<KiwiRef>,
+    /// The office (`location { id name }`); `None` renders `null`.
+    pub location: Option<KiwiRef>,
     pub employment_start_date: Option<Date>,
     pub employment_end_date: Option<Date>,
     pub is_active: bool,
@@ -365,6 +367,10 @@ fn user(u: &KiwiUser, sel: &[Field], ctx: &Ctx<'_>, depth: usize) -> Value {
                 Some(p) => named(p.id, &p.name, "Position", &f.selection, ctx),
                 None => Value::Null,
             },
+            "location" => match &u.location {
+                Some(l) => named(l.id, &l.name, "Location", &f.selection, ctx),
+                None => Value::Null,
+            },
             "manager" if depth < MAX_USER_DEPTH => match &u.manager {
                 None => Value::Null,
                 Some(link) => match ctx.users.iter().find(|m| m.id == link.id) {
@@ -400,6 +406,7 @@ fn ghost(link: &ManagerLink) -> KiwiUser {
         birth_date: None,
         employee_number: None,
         position: None,
+        location: None,
         employment_start_date: None,
         employment_end_date: None,
         is_active: false,

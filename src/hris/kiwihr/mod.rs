@@ -12,6 +12,7 @@
 //! ([`KiwiOptions::pacer`]); the transport retries 429/5xx/timeouts and never follows redirects.
 
 mod endpoint;
+pub mod fields;
 mod parse;
 
 use std::collections::HashSet;
@@ -40,6 +41,8 @@ pub const USERS_QUERY: &str =
       id firstName lastName email birthDate employeeNumber
       employmentStartDate employmentEndDate isActive gender
       position { id name }
+      location { id name }
+      nationality language pronouns
       manager { id email }
       team { id name }
       teams { id name }

@@ -205,7 +205,7 @@ fn parse_user(item: &Value) -> Result<HrisPerson, String> {
         end_date,
         manager: manager_field(user, &mut problems),
         groups: groups_field(user),
-        custom: Vec::new(),
+        attributes: super::fields::attributes(user),
         problems,
         source_id,
     })

@@ -5,13 +5,14 @@
 //! are [`Field::Empty`]; dates are the first ten characters, never converted to UTC; ids may be
 //! integers or strings and become decimal strings.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use time::Date;
 
 use crate::directory::Attribute;
-use crate::hris::{CustomAttribute, Field, HrisPerson, ManagerRef};
+use crate::hris::{AttributeInfo, Field, HrisAttribute, HrisPerson, ManagerRef, clean};
 
 /// What this parser fills, so what Personio owns on a person linked to it (the tests below fail
 /// when the parser fills anything else). No employee number, no teams.
@@ -92,18 +93,100 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, ParseError> {
         total_elements: v.pointer("/metadata/total_elements").and_then(lenient_u64),
         ..Page::default()
     };
+    let mut infos = Infos::default();
     for (i, item) in data.iter().enumerate() {
         let attrs = item
             .get("attributes")
             .and_then(Value::as_object)
             .ok_or_else(|| ParseError::Shape(format!("employee #{} has no attributes", i + 1)))?;
         page.keys_seen.extend(attrs.keys().cloned());
-        let mut person = parse_employee(attrs)
+        let mut person = parse_employee(attrs, &mut infos)
             .map_err(|e| ParseError::Shape(format!("employee #{}: {e}", i + 1)))?;
         crate::hris::clean::person(&mut person);
         page.people.push(person);
     }
     Ok(page)
+}
+
+/// The page's attribute descriptions, one per key (while label and kind stay the same), so every
+/// person points at one shared description instead of carrying a copy of its label.
+#[derive(Default)]
+struct Infos(HashMap<String, (String, String, Arc<AttributeInfo>)>);
+
+impl Infos {
+    fn get(&mut self, key: &str, label: &str, kind: &str) -> Arc<AttributeInfo> {
+        if let Some((l, k, info)) = self.0.get(key)
+            && l == label
+            && k == kind
+        {
+            return info.clone();
+        }
+        let info = Arc::new(AttributeInfo {
+            key: key.to_owned(),
+            label: match clean::plain(label) {
+                l if l.is_empty() => key.to_owned(),
+                l => l,
+            },
+            kind: kind.to_owned(),
+        });
+        self.0.insert(
+            key.to_owned(),
+            (label.to_owned(), kind.to_owned(), info.clone()),
+        );
+        info
+    }
+}
+
+/// Every attribute of one employee as sent, with its label and kind (see [`HrisAttribute`]).
+fn attributes(attrs: &Map<String, Value>, infos: &mut Infos) -> Vec<HrisAttribute> {
+    attrs
+        .iter()
+        .map(|(key, env)| {
+            let label = env.get("label").and_then(Value::as_str).unwrap_or(key);
+            let kind = env
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("standard");
+            HrisAttribute {
+                info: infos.get(key, label, kind),
+                value: attribute_text(
+                    if DATE_KEYS.contains(&key.as_str()) {
+                        "date"
+                    } else {
+                        kind
+                    },
+                    value_of(env),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Standard attributes that are dates whatever kind an answer gives them.
+const DATE_KEYS: &[&str] = &[
+    "hire_date",
+    "contract_end_date",
+    "termination_date",
+    "last_working_day",
+    "probation_period_end",
+];
+
+/// An attribute value as text: dates as `YYYY-MM-DD`, a multi-select sent as a JSON-encoded list
+/// inside a string as its items joined, anything else as [`stringify`] gives it.
+fn attribute_text(kind: &str, v: &Value) -> String {
+    match (kind, v) {
+        ("date", Value::String(s)) => match parse_date(s) {
+            Some(d) => d.to_string(),
+            None => stringify(v),
+        },
+        ("tags", Value::String(s)) if s.trim_start().starts_with('[') => {
+            match serde_json::from_str::<Value>(s) {
+                Ok(list @ Value::Array(_)) => stringify(&list),
+                _ => stringify(v),
+            }
+        }
+        _ => stringify(v),
+    }
 }
 
 /// A number or a numeric string as `u64`.
@@ -163,10 +246,22 @@ fn stringify(v: &Value) -> String {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(", "),
-        Value::Object(o) => match o.get("attributes").and_then(|a| a.get("name")) {
-            Some(name) => stringify(value_of(name)),
-            None => v.to_string(),
-        },
+        Value::Object(o) => {
+            let inner = o.get("attributes");
+            let part = |k: &str| inner.and_then(|a| a.get(k)).map(|x| stringify(value_of(x)));
+            match (
+                part("name"),
+                part("first_name"),
+                part("last_name"),
+                part("id"),
+            ) {
+                (Some(name), ..) => name,
+                // A nested employee (the supervisor): by name, else by id.
+                (None, Some(first), Some(last), _) => format!("{first} {last}").trim().to_owned(),
+                (None, _, _, Some(id)) => id,
+                _ => v.to_string(),
+            }
+        }
     }
 }
 
@@ -270,7 +365,7 @@ fn supervisor(attrs: &Map<String, Value>, problems: &mut Vec<String>) -> Field<M
     }
 }
 
-fn parse_employee(attrs: &Map<String, Value>) -> Result<HrisPerson, String> {
+fn parse_employee(attrs: &Map<String, Value>, infos: &mut Infos) -> Result<HrisPerson, String> {
     let source_id = attrs
         .get("id")
         .map(value_of)
@@ -302,19 +397,6 @@ fn parse_employee(attrs: &Map<String, Value>) -> Result<HrisPerson, String> {
     let birth_date = birth_date(attrs, &mut problems);
     let first_hired_on = date(attrs, "hire_date", &mut problems);
     let manager = supervisor(attrs, &mut problems);
-    let custom = attrs
-        .iter()
-        .filter(|(k, _)| k.starts_with("dynamic_"))
-        .map(|(k, env)| CustomAttribute {
-            key: k.clone(),
-            label: env
-                .get("label")
-                .and_then(Value::as_str)
-                .unwrap_or(k)
-                .to_owned(),
-            value: stringify(value_of(env)),
-        })
-        .collect();
     Ok(HrisPerson {
         source_id,
         email,
@@ -332,7 +414,7 @@ fn parse_employee(attrs: &Map<String, Value>) -> Result<HrisPerson, String> {
         end_date: None,
         manager,
         groups: Field::NotShared,
-        custom,
+        attributes: attributes(attrs, infos),
         problems,
     })
 }
@@ -400,14 +482,45 @@ mod tests {
             })
         );
         assert_eq!(p.first_hired_on, Field::Value(date!(2021 - 03 - 01)));
+        // Every attribute is kept as sent, standard and custom, with its label and kind.
+        let shirt = p.attribute("dynamic_70112").unwrap();
         assert_eq!(
-            p.custom,
-            vec![CustomAttribute {
-                key: "dynamic_70112".into(),
-                label: "T-shirt size".into(),
-                value: "M".into()
-            }]
+            (
+                shirt.label(),
+                shirt.info.kind.as_str(),
+                shirt.value.as_str()
+            ),
+            ("T-shirt size", "list", "M")
         );
+        let kept = |key: &str| p.attribute(key).map(|a| a.value.as_str());
+        assert_eq!(kept("department"), Some("Platform"));
+        assert_eq!(kept("supervisor"), Some("4187199"));
+        assert_eq!(kept("hire_date"), Some("2021-03-01"));
+        assert_eq!(kept("status"), Some("leave"));
+        assert_eq!(kept("employment_type"), None, "not sent, so not kept");
+        assert_eq!(p.attributes.len(), 11);
+    }
+
+    #[test]
+    fn attributes_share_one_description_per_page_and_names_stand_for_objects() {
+        let env = |label: &str, v: Value| json!({"label": label, "value": v, "type": "standard"});
+        let bytes = json!({"success": true, "data": [
+            {"attributes": {"id": a(json!(1)),
+                "office": env("Office", json!({"type": "Office", "attributes": {"id": 3, "name": "Berlin"}})),
+                "supervisor": env("Supervisor", json!({"type": "Employee", "attributes": {
+                    "id": a(json!(2)), "first_name": a(json!("Jonas")), "last_name": a(json!("Brandt"))}}))}},
+            {"attributes": {"id": a(json!(2)), "office": env("Office", Value::Null)}},
+        ]})
+        .to_string();
+        let page = parse_page(bytes.as_bytes()).unwrap();
+        let (one, two) = (&page.people[0], &page.people[1]);
+        assert_eq!(one.attribute("office").unwrap().value, "Berlin");
+        assert_eq!(one.attribute("supervisor").unwrap().value, "Jonas Brandt");
+        assert_eq!(two.attribute("office").unwrap().value, "");
+        assert!(Arc::ptr_eq(
+            &one.attribute("office").unwrap().info,
+            &two.attribute("office").unwrap().info
+        ));
     }
 
     /// Every attribute any of `people` carries.
@@ -515,11 +628,11 @@ mod tests {
         );
         let p = &page.people[0];
         assert_eq!(p.source_id, "4");
-        let values: Vec<&str> = p.custom.iter().map(|c| c.value.as_str()).collect();
-        assert_eq!(
-            values,
-            ["German, English", "42", "1990-05-17T00:00:00+02:00"]
-        );
+        let values: Vec<&str> = ["dynamic_1", "dynamic_2", "dynamic_3"]
+            .iter()
+            .map(|k| p.attribute(k).unwrap().value.as_str())
+            .collect();
+        assert_eq!(values, ["German, English", "42", "1990-05-17"]);
         assert_eq!(p.birth_date, Field::Value(date!(1990 - 05 - 17)));
     }
 

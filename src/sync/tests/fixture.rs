@@ -126,7 +126,7 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
                     email: None,
                 }),
                 groups: field(m, "groups"),
-                custom: Vec::new(),
+                attributes: Vec::new(),
             }
         })
         .collect();
