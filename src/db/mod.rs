@@ -8,7 +8,9 @@
 
 pub mod audit;
 pub mod companies;
+pub mod custom_fields;
 pub mod fault;
+pub mod field_values;
 pub mod groups;
 mod hygiene;
 pub mod integrations;
@@ -18,10 +20,12 @@ pub mod login_attempts;
 pub mod login_tokens;
 pub mod outbox;
 pub mod people;
+mod people_list;
 pub mod person_history;
 pub mod private;
 pub mod readiness;
 pub mod run_people;
+pub mod search_keys;
 pub mod sync_alerts;
 pub mod sync_runs;
 
@@ -152,7 +156,7 @@ impl Db {
                     .context("job queue (apalis) migrations failed")?;
             }
         }
-        people::fold_search_keys(self)
+        search_keys::fold_missing(self)
             .await
             .context("filling the people's search keys failed")?;
         Ok(())

@@ -108,66 +108,7 @@ impl ListItem {
     }
 }
 
-/// What the directory list is narrowed to.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Matches first name, last name, "first last" or email, ignoring case and accents
-    /// ([`crate::directory::search`]).
-    pub search: Option<String>,
-    pub department: Option<String>,
-    pub group_id: Option<i64>,
-    /// `Some(true)` active only, `Some(false)` deactivated only, `None` everyone.
-    pub active: Option<bool>,
-}
-
-const LIST_WHERE: &str = "where p.company_id = $1 \
-    and ($2 is null or p.search_key like $2 escape '\\') \
-    and ($3 is null or p.department = $3) \
-    and ($4 is null or exists (select 1 from group_members gm where gm.person_id = p.id and gm.group_id = $4)) \
-    and ($5 is null or p.active = $5)";
-
-/// One page of the directory list and the number of matching people.
-pub async fn list(
-    db: &Db,
-    company_id: i64,
-    filter: &Filter,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<(Vec<ListItem>, i64)> {
-    let search = filter
-        .search
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .map(crate::directory::search::like_pattern);
-    let rows_sql = sqlx::AssertSqlSafe(format!(
-        "select p.id, p.first_name, p.last_name, p.email, p.position, p.department, p.active \
-         from people p {LIST_WHERE} order by lower(p.last_name), lower(p.first_name), p.id \
-         limit $6 offset $7"
-    ));
-    let count_sql = sqlx::AssertSqlSafe(format!("select count(*) from people p {LIST_WHERE}"));
-    let rows: Vec<ListItem> = on_db!(db, p => sqlx::query_as(rows_sql)
-        .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
-        .bind(filter.active).bind(limit).bind(offset).fetch_all(p).await)?;
-    // The unfiltered list (every page view without a search) reads the company's counts, which
-    // triggers keep (migration `people_counts`), instead of counting every person.
-    let total: i64 = if search.is_none() && filter.department.is_none() && filter.group_id.is_none()
-    {
-        let counts: Option<(i64, i64)> = on_db!(db, p => sqlx::query_as(
-            "select total, active from people_counts where company_id = $1")
-            .bind(company_id).fetch_optional(p).await)?;
-        let (all, active) = counts.unwrap_or((0, 0));
-        match filter.active {
-            None => all,
-            Some(true) => active,
-            Some(false) => all - active,
-        }
-    } else {
-        on_db!(db, p => sqlx::query_scalar(count_sql)
-            .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
-            .bind(filter.active).fetch_one(p).await)?
-    };
-    Ok((rows, total))
-}
+pub use super::people_list::{FieldFilter, Filter, list};
 
 /// The people whose manager is `manager_id`, active first.
 pub async fn reports(db: &Db, company_id: i64, manager_id: i64) -> sqlx::Result<Vec<ListItem>> {
@@ -370,39 +311,9 @@ pub async fn set_column(
             .execute(c).await.map(|r| r.rows_affected())),
     }?;
     if matches!(value, V::Email(_) | V::FirstName(_) | V::LastName(_)) {
-        refold(tx, company_id, person_id).await?;
+        crate::db::search_keys::refold(tx, company_id, person_id).await?;
     }
     Ok(())
-}
-
-/// Recomputes one person's search key after the sync changed their name or e-mail.
-async fn refold(tx: &mut Tx, company_id: i64, person_id: i64) -> sqlx::Result<u64> {
-    let (first, last, email): (String, String, String) = on_tx!(tx, c => sqlx::query_as(
-        "select first_name, last_name, email from people where id = $1 and company_id = $2")
-        .bind(person_id).bind(company_id).fetch_one(c).await)?;
-    on_tx!(tx, c => sqlx::query("update people set search_key = $1 where id = $2")
-        .bind(search::key(&first, &last, &email)).bind(person_id).execute(c).await.map(|r| r.rows_affected()))
-}
-
-/// Folds the search key of every person who has none (rows from before the key existed), a
-/// thousand at a time; called after migrating, so it is cheap when there is nothing to do.
-pub async fn fold_search_keys(db: &Db) -> sqlx::Result<u64> {
-    let mut done = 0;
-    loop {
-        let rows: Vec<(i64, String, String, String)> = on_db!(db, p => sqlx::query_as(
-            "select id, first_name, last_name, email from people where search_key is null limit 1000")
-            .fetch_all(p).await)?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        let mut tx = db.begin().await?;
-        for (id, first, last, email) in &rows {
-            on_tx!(&mut tx, c => sqlx::query("update people set search_key = $1 where id = $2")
-                .bind(search::key(first, last, email)).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-        }
-        tx.commit().await?;
-        done += rows.len() as u64;
-    }
 }
 
 /// Rows per multi-row statement: 14 binds a row stays far below SQLite's 32,766 variables and

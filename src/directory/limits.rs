@@ -19,6 +19,15 @@ pub const STATUS: usize = 50;
 /// Group and company names.
 pub const GROUP_NAME: usize = 100;
 pub const COMPANY_NAME: usize = 100;
+/// A custom field's label, one of its choices, how many choices it may have, a text value, and
+/// how many custom fields a company may have.
+pub const FIELD_LABEL: usize = 60;
+pub const FIELD_CHOICE: usize = 100;
+pub const FIELD_CHOICES: usize = 200;
+pub const FIELD_TEXT: usize = 500;
+pub const FIELDS: usize = 100;
+/// A number as typed ("-1234.5"), before it is parsed.
+pub const FIELD_NUMBER: usize = 30;
 
 /// `value` cut to at most `max` characters (never inside a character).
 pub fn truncate(value: &str, max: usize) -> &str {

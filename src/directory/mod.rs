@@ -5,10 +5,14 @@
 
 pub mod attributes;
 mod email;
+pub mod field_values;
+pub mod fields;
 pub mod limits;
 mod person;
 pub mod search;
 
 pub use attributes::{Attribute, Kind};
 pub use email::{Email, EmailError};
+pub use field_values::FieldValue;
+pub use fields::{CustomField, FieldKind};
 pub use person::{Group, Person, Role, Source};

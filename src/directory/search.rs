@@ -27,6 +27,17 @@ pub fn key(first_name: &str, last_name: &str, email: &str) -> String {
     )
 }
 
+/// [`key`] with the person's text custom field values, each folded on a line of its own (line
+/// breaks inside a value become spaces, so no match spans two values).
+pub fn key_with(first_name: &str, last_name: &str, email: &str, texts: &[String]) -> String {
+    let mut k = key(first_name, last_name, email);
+    for t in texts {
+        k.push('\n');
+        k.push_str(&fold(t).replace(['\n', '\r'], " "));
+    }
+    k
+}
+
 /// The SQL `like` pattern (escape `\`) that finds `term` anywhere in a key.
 pub fn like_pattern(term: &str) -> String {
     let mut s = String::from("%");
@@ -72,6 +83,10 @@ mod tests {
         assert_eq!(
             key("Anna", "Weber", "Anna@X.example"),
             "anna weber\nanna@x.example"
+        );
+        assert_eq!(
+            key_with("A", "B", "a@x.example", &["Büro\nNord".into()]),
+            "a b\na@x.example\nburo nord"
         );
     }
 }

@@ -1,19 +1,22 @@
 //! Errors of a submitted form, per field: each is shown next to its field (which gets
 //! `aria-invalid` and `aria-describedby`), and the form's top says how many need fixing.
 
-/// The messages of one form, keyed by field name ("" for the form as a whole).
+use std::borrow::Cow;
+
+/// The messages of one form, keyed by field name ("" for the form as a whole). A name is usually
+/// a constant; a custom field's input is named by its id (`field_12`).
 #[derive(Default, Debug)]
-pub struct Errors(Vec<(&'static str, String)>);
+pub struct Errors(Vec<(Cow<'static, str>, String)>);
 
 impl Errors {
-    pub fn add(&mut self, field: &'static str, msg: impl Into<String>) {
-        self.0.push((field, msg.into()));
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, msg: impl Into<String>) {
+        self.0.push((field.into(), msg.into()));
     }
     /// The message of `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(f, _)| *f == field)
+            .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
     pub fn has(&self, field: &str) -> bool {

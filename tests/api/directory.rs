@@ -189,9 +189,9 @@ backends! {
         // Rows from before the key existed are folded when Roster starts (after migrating).
         roster::on_db!(&app.db, p => sqlx::query("update people set search_key = null").execute(p).await.map(|r| r.rows_affected())).unwrap();
         assert!(names(&m.get("/people?q=odon").await).is_empty());
-        assert!(people::fold_search_keys(&app.db).await.unwrap() >= 3);
+        assert!(roster::db::search_keys::fold_missing(&app.db).await.unwrap() >= 3);
         assert_eq!(names(&m.get("/people?q=odon").await), vec!["Ödön Ärger"]);
-        assert_eq!(people::fold_search_keys(&app.db).await.unwrap(), 0, "nothing left to fold");
+        assert_eq!(roster::db::search_keys::fold_missing(&app.db).await.unwrap(), 0, "nothing left to fold");
     }
 
     async fn employees_read_but_cannot_edit(app) {

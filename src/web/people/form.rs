@@ -10,7 +10,7 @@ use axum::{
 };
 
 use crate::{
-    db::{self, companies, groups, integrations, people},
+    db::{self, companies, custom_fields, field_values, groups, integrations, people, search_keys},
     directory::{Attribute, Group, Person},
     hris::ownership::Locks,
     web::{
@@ -20,6 +20,7 @@ use crate::{
 };
 
 use super::checks::check_against_directory;
+use super::custom;
 use super::values::{Values, validate};
 
 #[derive(Template, WebTemplate)]
@@ -92,8 +93,10 @@ pub(crate) async fn new_form(
     State(state): State<AppState>,
     Manager(user): Manager,
 ) -> Result<FormPage, AppError> {
+    let fields = custom_fields::all(&state.db, user.company_id()).await?;
     let values = Values {
         active: true,
+        custom: custom::blank(&fields),
         ..Values::default()
     };
     form_page(
@@ -115,11 +118,17 @@ pub(crate) async fn edit_form(
     let person = people::get(&state.db, user.company_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let fields = custom_fields::all(&state.db, user.company_id()).await?;
+    let stored = field_values::of_person(&state.db, &fields, id).await?;
+    let values = Values {
+        custom: custom::stored(&fields, &stored),
+        ..Values::of(&person)
+    };
     form_page(
         &state,
         &user,
         Some(id),
-        Values::of(&person),
+        values,
         Errors::default(),
         locks_of(&state, &person).await?,
     )
@@ -144,7 +153,8 @@ async fn save(
     let c = companies::get(&state.db, company)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (values, locks) = match id {
+    let fields = custom_fields::all(&state.db, company).await?;
+    let (mut values, locks) = match id {
         Some(id) => {
             let stored = people::get(&state.db, company, id)
                 .await?
@@ -157,7 +167,9 @@ async fn save(
         }
         None => (Values::from_form(&form), Locks::none()),
     };
+    values.custom = custom::submitted(&fields, &form);
     let mut errors = Errors::default();
+    let custom_values = custom::check(&values.custom, &mut errors);
     let mut choices = c.gender_choices.clone();
     if locks.locks(Attribute::Gender) {
         // The HRIS may use a gender the company's choices do not list; it is kept, not refused.
@@ -214,6 +226,10 @@ async fn save(
         Err(e) => return Err(e.into()),
     };
     people::set_groups(&mut tx, company, person_id, &values.group_ids).await?;
+    for (field, value) in &custom_values {
+        field_values::set(&mut tx, person_id, field, value.as_ref()).await?;
+    }
+    search_keys::refold(&mut tx, company, person_id).await?;
     if !input.active {
         crate::session_store::end_sessions_of(&mut tx, person_id).await?;
     }

@@ -1,11 +1,13 @@
-//! The directory list: search, department / group / status filters, 50 a page.
+//! The directory list: search, department / group / status / custom choice field filters, 50 a
+//! page.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 
+use super::field_filters::{self, FieldSelect};
 use crate::{
-    db::{list_filters, people},
+    db::{custom_fields, list_filters, people},
     directory::Group,
     web::{AppError, AppState, CurrentUser, layout::Layout, query::Query},
 };
@@ -38,6 +40,8 @@ pub(crate) struct ListPage {
     status: String,
     departments: Vec<String>,
     groups: Vec<Group>,
+    /// One select per custom choice field.
+    field_selects: Vec<FieldSelect>,
     page: i64,
     pages: i64,
     prev_link: Option<String>,
@@ -46,14 +50,10 @@ pub(crate) struct ListPage {
     invited: Option<i64>,
 }
 
-fn page_link(q: &str, department: &str, group: &str, status: &str, page: i64) -> String {
+/// The list's address with the same filters, at `page`.
+fn page_link(filters: &[(String, String)], page: i64) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [
-        ("q", q),
-        ("department", department),
-        ("group", group),
-        ("status", status),
-    ] {
+    for (k, v) in filters {
         if !v.is_empty() {
             s.append_pair(k, v);
         }
@@ -66,8 +66,11 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<ListPage, AppError> {
     let company = user.company_id();
+    let fields = custom_fields::all(&state.db, company).await?;
+    let (field_selects, field_filters) = field_filters::read(&fields, raw.as_deref().unwrap_or(""));
     let status = q.status.clone().unwrap_or_else(|| "active".into());
     let active = match status.as_str() {
         "all" => None,
@@ -80,6 +83,7 @@ pub(crate) async fn list(
         department: q.department.clone().filter(|d| !d.is_empty()),
         group_id: group.parse().ok(),
         active,
+        fields: field_filters,
     };
     let page = q.page.unwrap_or(1).max(1);
     if page > MAX_PAGE {
@@ -98,15 +102,26 @@ pub(crate) async fn list(
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let filters = list_filters::read(&state.db, company).await?;
     let (qs, dep) = (q.q.unwrap_or_default(), q.department.unwrap_or_default());
+    let mut link_filters: Vec<(String, String)> = [
+        ("q", &qs),
+        ("department", &dep),
+        ("group", &group),
+        ("status", &status),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
+    link_filters.extend(field_filters::pairs(&field_selects));
     Ok(ListPage {
         layout: Layout::new(&user, "people", "People"),
         // Past the end, "previous" is the last page.
-        prev_link: (page > 1).then(|| page_link(&qs, &dep, &group, &status, (page - 1).min(pages))),
-        next_link: (page < pages).then(|| page_link(&qs, &dep, &group, &status, page + 1)),
+        prev_link: (page > 1).then(|| page_link(&link_filters, (page - 1).min(pages))),
+        next_link: (page < pages).then(|| page_link(&link_filters, page + 1)),
         people: rows,
         total,
         departments: filters.departments,
         groups: filters.groups,
+        field_selects,
         q: qs,
         department: dep,
         group,

@@ -6,6 +6,8 @@
 //! and how it is checked, [`checks`] the checks that need the rest of the directory.
 
 mod checks;
+mod custom;
+mod field_filters;
 mod form;
 mod history;
 mod list;

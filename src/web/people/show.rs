@@ -12,7 +12,7 @@ use crate::web::query::Query;
 
 use super::history::{self, RunChanges};
 use crate::{
-    db::{companies, groups, integrations, people, person_history},
+    db::{companies, custom_fields, field_values, groups, integrations, people, person_history},
     directory::{Attribute, Group, Person, Source},
     hris::ownership::Locks,
     web::{AppError, AppState, CurrentUser, integrations::CompanyClock, layout::Layout},
@@ -26,6 +26,8 @@ pub(crate) struct ShowPage {
     manager: Option<Person>,
     reports: Vec<people::ListItem>,
     groups: Vec<Group>,
+    /// The company's custom fields: label, and the value as shown ("" for none).
+    custom: Vec<(String, String)>,
     can_edit: bool,
     locks: Locks,
     /// "Synced from Personio · Personio ID 42 · last synced …", or the released note.
@@ -92,6 +94,15 @@ pub(crate) async fn show(
         .into_iter()
         .filter(|g| member_of.contains(&g.id))
         .collect();
+    let fields = custom_fields::all(&state.db, company).await?;
+    let values = field_values::of_person(&state.db, &fields, id).await?;
+    let custom = fields
+        .iter()
+        .map(|f| {
+            let shown = values.get(&f.id).map(|v| v.show()).unwrap_or_default();
+            (f.label.clone(), shown)
+        })
+        .collect();
     let connection = integrations::connection(&state.db, company).await?;
     let locks = Locks::of(&person, connection.as_ref());
     let c = companies::get(&state.db, company)
@@ -111,6 +122,7 @@ pub(crate) async fn show(
         reports: people::reports(&state.db, company, id).await?,
         manager,
         groups,
+        custom,
         can_edit: user.is_manager(),
         locks,
         sync_note,

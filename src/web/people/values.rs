@@ -27,6 +27,8 @@ pub struct Values {
     pub manager_id: String,
     pub active: bool,
     pub group_ids: Vec<i64>,
+    /// The company's custom fields, as stored or typed.
+    pub custom: Vec<super::custom::CustomInput>,
 }
 
 impl Values {
@@ -45,6 +47,7 @@ impl Values {
             manager_id: p.manager_id.map(|m| m.to_string()).unwrap_or_default(),
             active: p.active,
             group_ids: p.group_ids.clone(),
+            custom: Vec::new(),
         }
     }
 
@@ -67,6 +70,7 @@ impl Values {
                     .iter()
                     .filter_map(|g| g.parse().ok()),
             ),
+            custom: Vec::new(),
         }
     }
 

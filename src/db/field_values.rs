@@ -1,0 +1,128 @@
+//! People's custom field values: one `person_field_values` row per person and field (typed
+//! columns), and one `person_field_choices` row per chosen value of a several-choices field.
+
+use std::collections::HashMap;
+
+use time::Date;
+
+use crate::{
+    db::{Db, Tx},
+    directory::{CustomField, FieldKind, FieldValue},
+    on_db, on_tx,
+};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    field_id: i64,
+    text_value: Option<String>,
+    number_value: Option<f64>,
+    date_value: Option<Date>,
+}
+
+/// The person's values of `fields` (the company's fields), by field id. A field whose stored
+/// column does not match its kind has no value.
+pub async fn of_person(
+    db: &Db,
+    fields: &[CustomField],
+    person_id: i64,
+) -> sqlx::Result<HashMap<i64, FieldValue>> {
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(
+        "select field_id, text_value, number_value, date_value from person_field_values \
+         where person_id = $1")
+        .bind(person_id).fetch_all(p).await)?;
+    let chosen: Vec<(i64, String)> = on_db!(db, p => sqlx::query_as(
+        "select field_id, choice from person_field_choices where person_id = $1")
+        .bind(person_id).fetch_all(p).await)?;
+    let mut out = HashMap::new();
+    for f in fields {
+        let value = match f.kind {
+            FieldKind::Choices => {
+                let mine: Vec<&str> = chosen
+                    .iter()
+                    .filter(|(id, _)| *id == f.id)
+                    .map(|(_, c)| c.as_str())
+                    .collect();
+                // The field's order; a choice removed from the list since is kept, last.
+                let mut ordered: Vec<String> = f
+                    .choices
+                    .iter()
+                    .filter(|c| mine.contains(&c.as_str()))
+                    .cloned()
+                    .collect();
+                ordered.extend(
+                    mine.iter()
+                        .filter(|c| !f.choices.iter().any(|x| x == *c))
+                        .map(|c| c.to_string()),
+                );
+                (!ordered.is_empty()).then_some(FieldValue::Choices(ordered))
+            }
+            kind => rows
+                .iter()
+                .find(|r| r.field_id == f.id)
+                .and_then(|r| match kind {
+                    FieldKind::Text => r.text_value.clone().map(FieldValue::Text),
+                    FieldKind::Choice => r.text_value.clone().map(FieldValue::Choice),
+                    FieldKind::Number => r.number_value.map(FieldValue::Number),
+                    FieldKind::Date => r.date_value.map(FieldValue::Date),
+                    FieldKind::Choices => None,
+                }),
+        };
+        if let Some(v) = value {
+            out.insert(f.id, v);
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces the person's value of `field` (None clears it).
+pub async fn set(
+    tx: &mut Tx,
+    person_id: i64,
+    field: &CustomField,
+    value: Option<&FieldValue>,
+) -> sqlx::Result<()> {
+    for table in ["person_field_values", "person_field_choices"] {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "delete from {table} where person_id = $1 and field_id = $2"
+        ));
+        on_tx!(tx, c => sqlx::query(sql).bind(person_id).bind(field.id)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    let (text, number, date) = match value {
+        None => return Ok(()),
+        Some(FieldValue::Choices(chosen)) => {
+            for choice in chosen {
+                on_tx!(tx, c => sqlx::query(
+                    "insert into person_field_choices (person_id, field_id, choice) values ($1, $2, $3)")
+                    .bind(person_id).bind(field.id).bind(choice)
+                    .execute(c).await.map(|r| r.rows_affected()))?;
+            }
+            return Ok(());
+        }
+        Some(FieldValue::Text(s) | FieldValue::Choice(s)) => (Some(s.as_str()), None, None),
+        Some(FieldValue::Number(n)) => (None, Some(*n), None),
+        Some(FieldValue::Date(d)) => (None, None, Some(*d)),
+    };
+    on_tx!(tx, c => sqlx::query(
+        "insert into person_field_values (person_id, field_id, text_value, number_value, date_value) \
+         values ($1, $2, $3, $4, $5)")
+        .bind(person_id).bind(field.id).bind(text).bind(number).bind(date)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The person's text custom field values, for their search key.
+pub async fn search_texts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<String>> {
+    on_tx!(tx, c => sqlx::query_scalar(
+        "select v.text_value from person_field_values v \
+         join custom_fields f on f.id = v.field_id \
+         where v.person_id = $1 and f.kind = 'text' and v.text_value is not null order by f.id")
+        .bind(person_id).fetch_all(c).await)
+}
+
+/// The people with a value of `field_id` (whose search key changes when a text field goes).
+pub async fn people_with(tx: &mut Tx, field_id: i64) -> sqlx::Result<Vec<i64>> {
+    on_tx!(tx, c => sqlx::query_scalar(
+        "select person_id from person_field_values where field_id = $1 order by person_id")
+        .bind(field_id).fetch_all(c).await)
+}

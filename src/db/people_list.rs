@@ -1,0 +1,117 @@
+//! One page of the directory list: search, department, group, status and custom choice field
+//! filters, and the number of people matching.
+
+use crate::{db::Db, db::people::ListItem, on_db};
+
+/// What the directory list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Matches first name, last name, "first last", email or a text custom field value, ignoring
+    /// case and accents ([`crate::directory::search`]).
+    pub search: Option<String>,
+    pub department: Option<String>,
+    pub group_id: Option<i64>,
+    /// `Some(true)` active only, `Some(false)` deactivated only, `None` everyone.
+    pub active: Option<bool>,
+    /// People with this choice of a custom choice field (all of them must hold).
+    pub fields: Vec<FieldFilter>,
+}
+
+/// "Office is Berlin": a choice of one custom field (of the listed company: the caller reads it
+/// from the company's own fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldFilter {
+    pub field_id: i64,
+    pub choice: String,
+    /// A several-choices field (its values are `person_field_choices` rows).
+    pub several: bool,
+}
+
+const LIST_WHERE: &str = "where p.company_id = $1 \
+    and ($2 is null or p.search_key like $2 escape '\\') \
+    and ($3 is null or p.department = $3) \
+    and ($4 is null or exists (select 1 from group_members gm where gm.person_id = p.id and gm.group_id = $4)) \
+    and ($5 is null or p.active = $5)";
+
+/// The conditions of `fields`, their placeholders numbered from `$first`. Each reads the people
+/// with one value of one field from the `(field_id, value, person_id)` index.
+fn fields_where(fields: &[FieldFilter], first: usize) -> String {
+    let mut sql = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        let (id, value) = (first + 2 * i, first + 2 * i + 1);
+        sql.push_str(&if f.several {
+            format!(
+                " and p.id in (select person_id from person_field_choices \
+                 where field_id = ${id} and choice = ${value})"
+            )
+        } else {
+            format!(
+                " and p.id in (select person_id from person_field_values \
+                 where field_id = ${id} and text_value = ${value})"
+            )
+        });
+    }
+    sql
+}
+
+/// One page of the directory list and the number of matching people.
+pub async fn list(
+    db: &Db,
+    company_id: i64,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<ListItem>, i64)> {
+    let search = filter
+        .search
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(crate::directory::search::like_pattern);
+    let rows_sql = sqlx::AssertSqlSafe(format!(
+        "select p.id, p.first_name, p.last_name, p.email, p.position, p.department, p.active \
+         from people p {LIST_WHERE}{} order by lower(p.last_name), lower(p.first_name), p.id \
+         limit $6 offset $7",
+        fields_where(&filter.fields, 8)
+    ));
+    let count_sql = sqlx::AssertSqlSafe(format!(
+        "select count(*) from people p {LIST_WHERE}{}",
+        fields_where(&filter.fields, 6)
+    ));
+    let rows: Vec<ListItem> = on_db!(db, p => {
+        let mut q = sqlx::query_as(rows_sql)
+            .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
+            .bind(filter.active).bind(limit).bind(offset);
+        for f in &filter.fields {
+            q = q.bind(f.field_id).bind(&f.choice);
+        }
+        q.fetch_all(p).await
+    })?;
+    // The unfiltered list (every page view without a search) reads the company's counts, which
+    // triggers keep (migration `people_counts`), instead of counting every person.
+    let total: i64 = if search.is_none()
+        && filter.department.is_none()
+        && filter.group_id.is_none()
+        && filter.fields.is_empty()
+    {
+        let counts: Option<(i64, i64)> = on_db!(db, p => sqlx::query_as(
+            "select total, active from people_counts where company_id = $1")
+            .bind(company_id).fetch_optional(p).await)?;
+        let (all, active) = counts.unwrap_or((0, 0));
+        match filter.active {
+            None => all,
+            Some(true) => active,
+            Some(false) => all - active,
+        }
+    } else {
+        on_db!(db, p => {
+            let mut q = sqlx::query_scalar(count_sql)
+                .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)
+                .bind(filter.active);
+            for f in &filter.fields {
+                q = q.bind(f.field_id).bind(&f.choice);
+            }
+            q.fetch_one(p).await
+        })?
+    };
+    Ok((rows, total))
+}
