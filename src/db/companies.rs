@@ -86,18 +86,24 @@ pub struct CompanySettings {
     pub name: String,
     pub time_zone: String,
     pub sync_hour: i32,
-    pub gender_choices: Vec<String>,
     /// When a sync pauses instead of deactivating (see [`crate::sync::GuardSettings`]).
     pub pause: GuardSettings,
 }
 
 pub async fn update_settings(db: &Db, id: i64, s: &CompanySettings) -> sqlx::Result<()> {
     on_db!(db, p => sqlx::query(
-        "update companies set name = $2, time_zone = $3, sync_hour = $4, gender_choices = $5, \
-         deactivate_max_percent = $6, deactivate_min_people = $7 where id = $1")
-        .bind(id).bind(&s.name).bind(&s.time_zone).bind(s.sync_hour).bind(Json(&s.gender_choices))
+        "update companies set name = $2, time_zone = $3, sync_hour = $4, \
+         deactivate_max_percent = $5, deactivate_min_people = $6 where id = $1")
+        .bind(id).bind(&s.name).bind(&s.time_zone).bind(s.sync_hour)
         .bind(s.pause.max_percent as i32).bind(s.pause.min_people as i32)
         .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets the company's gender choices (Settings › Company › Fields).
+pub async fn set_gender_choices(tx: &mut Tx, id: i64, choices: &[String]) -> sqlx::Result<()> {
+    on_tx!(tx, c => sqlx::query("update companies set gender_choices = $2 where id = $1")
+        .bind(id).bind(Json(choices)).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

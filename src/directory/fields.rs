@@ -178,6 +178,32 @@ fn check_choices(typed: &str, errors: &mut DefinitionErrors) -> Vec<String> {
     choices
 }
 
+/// The company's gender choices as typed (one per line; commas also separate them): lower case,
+/// each once, at least one.
+pub fn check_gender_choices(typed: &str) -> Result<Vec<String>, String> {
+    let mut choices: Vec<String> = vec![];
+    for g in typed
+        .split(['\n', ','])
+        .map(|g| g.trim().to_lowercase())
+        .filter(|g| !g.is_empty())
+    {
+        if !limits::fits(&g, limits::GENDER) {
+            return Err(format!(
+                "A gender choice can be at most {} characters: “{}…”.",
+                limits::GENDER,
+                limits::truncate(&g, limits::GENDER)
+            ));
+        }
+        if !choices.contains(&g) {
+            choices.push(g);
+        }
+    }
+    if choices.is_empty() {
+        return Err("Give at least one gender choice (for example: female, male, diverse).".into());
+    }
+    Ok(choices)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +235,15 @@ mod tests {
                 "{label:?} {kind:?}: {errors:?}"
             );
         }
+        assert_eq!(
+            check_gender_choices("female\nmale, Diverse\nmale").unwrap(),
+            vec!["female", "male", "diverse"]
+        );
+        assert!(
+            check_gender_choices(" , \n")
+                .unwrap_err()
+                .contains("at least one gender")
+        );
         let long = "x".repeat(limits::FIELD_LABEL + 1);
         assert!(check_definition(&long, "text", "", &taken).is_err());
     }

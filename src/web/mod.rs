@@ -9,6 +9,7 @@ mod error_page;
 mod expiry;
 mod extract;
 mod field_errors;
+mod fields;
 mod form;
 mod groups;
 mod health;
@@ -67,6 +68,16 @@ pub fn router(state: AppState) -> Router {
             get(settings::company_form).post(settings::company_save),
         )
         .route("/company/mail", post(settings_mail::save))
+        .route("/fields", get(fields::page).post(fields::create))
+        .route(
+            "/fields/gender",
+            get(fields::gender_form).post(fields::edit_gender),
+        )
+        .route("/fields/{id}", get(fields::edit_form).post(fields::update))
+        .route(
+            "/fields/{id}/delete",
+            get(fields::confirm_delete).post(fields::delete),
+        )
         .route("/integrations", get(integrations::index))
         .route("/integrations/status", get(integrations::status))
         .route("/integrations/sync", post(integrations::sync_now))

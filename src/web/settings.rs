@@ -48,7 +48,6 @@ pub(super) struct CompanyPage {
     name: String,
     time_zone: String,
     sync_hour: String,
-    gender_choices: String,
     max_percent: String,
     min_people: String,
     errors: Errors,
@@ -123,7 +122,6 @@ pub(super) async fn company_page(
         name: c.name,
         time_zone: c.time_zone,
         sync_hour: c.sync_hour.to_string(),
-        gender_choices: c.gender_choices.join(", "),
         max_percent: c.deactivate_max_percent.to_string(),
         min_people: c.deactivate_min_people.to_string(),
         errors: Errors::default(),
@@ -137,7 +135,6 @@ pub struct CompanyForm<'a> {
     pub name: &'a str,
     pub time_zone: &'a str,
     pub sync_hour: &'a str,
-    pub genders: &'a str,
     pub max_percent: &'a str,
     pub min_people: &'a str,
 }
@@ -147,7 +144,6 @@ pub fn validate_company(f: &CompanyForm) -> Result<CompanySettings, Errors> {
         name,
         time_zone,
         sync_hour,
-        genders,
         ..
     } = *f;
     let mut errors = Errors::default();
@@ -182,33 +178,6 @@ pub fn validate_company(f: &CompanyForm) -> Result<CompanySettings, Errors> {
             "The sync hour must be a whole hour from 0 to 23.",
         );
     }
-    let mut choices: Vec<String> = vec![];
-    for g in genders
-        .split(',')
-        .map(|g| g.trim().to_lowercase())
-        .filter(|g| !g.is_empty())
-    {
-        if !limits::fits(&g, limits::GENDER) {
-            errors.add(
-                "gender_choices",
-                format!(
-                    "A gender choice can be at most {} characters: “{}…”.",
-                    limits::GENDER,
-                    limits::truncate(&g, limits::GENDER)
-                ),
-            );
-            break;
-        }
-        if !choices.contains(&g) {
-            choices.push(g);
-        }
-    }
-    if choices.is_empty() {
-        errors.add(
-            "gender_choices",
-            "Give at least one gender choice (for example: female, male, diverse).",
-        );
-    }
     let pause = GuardSettings::parse(f.max_percent, f.min_people).map_err(|e| {
         for (field, msg) in e {
             errors.add(field, msg);
@@ -219,7 +188,6 @@ pub fn validate_company(f: &CompanyForm) -> Result<CompanySettings, Errors> {
             name: name.trim().to_string(),
             time_zone: time_zone.trim().to_string(),
             sync_hour: hour.unwrap_or(5),
-            gender_choices: choices,
             pause,
         }),
         _ => Err(errors),
@@ -235,7 +203,6 @@ pub(super) async fn company_save(
         name: form.get("name"),
         time_zone: form.get("time_zone"),
         sync_hour: form.get("sync_hour"),
-        genders: form.get("gender_choices"),
         max_percent: form.get("max_percent"),
         min_people: form.get("min_people"),
     };
@@ -260,7 +227,6 @@ pub(super) async fn company_save(
                 name: typed.name.into(),
                 time_zone: typed.time_zone.into(),
                 sync_hour: typed.sync_hour.into(),
-                gender_choices: typed.genders.into(),
                 max_percent: typed.max_percent.into(),
                 min_people: typed.min_people.into(),
                 errors,
@@ -290,11 +256,6 @@ fn changed(before: &Company, after: &CompanySettings) -> Option<String> {
         "Sync hour",
         format!("{}:00", before.sync_hour),
         format!("{}:00", after.sync_hour),
-    );
-    diff(
-        "Gender choices",
-        before.gender_choices.join(", "),
-        after.gender_choices.join(", "),
     );
     diff(
         "Syncs pause when they would deactivate",

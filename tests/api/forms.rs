@@ -83,7 +83,7 @@ backends_with_fakes! {
         assert!(form.body.contains("list=\"time-zones\""));
 
         let bad = m.post("/settings/company", &[("name", "Acme SE"), ("time_zone", "Mars/Olympus"),
-            ("sync_hour", "25"), ("gender_choices", "female, male"), ("max_percent", "20"), ("min_people", "2")]).await;
+            ("sync_hour", "25"), ("max_percent", "20"), ("min_people", "2")]).await;
         assert_eq!(bad.status, 422);
         invalid(&bad, "time_zone", "not a time zone");
         invalid(&bad, "sync_hour", "from 0 to 23");

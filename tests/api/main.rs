@@ -16,6 +16,7 @@ mod browser_person;
 mod browser_review;
 mod cli;
 mod crash;
+mod custom_fields;
 mod directory;
 mod double_sync;
 mod error_pages;

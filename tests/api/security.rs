@@ -66,16 +66,23 @@ backends! {
 
     async fn company_settings_are_validated_and_saved(app) {
         let m = app.manager().await;
-        let bad = m.post("/settings/company", &[("name", ""), ("time_zone", "Mars/Olympus"), ("sync_hour", "25"), ("gender_choices", " , ")]).await;
+        let bad = m.post("/settings/company", &[("name", ""), ("time_zone", "Mars/Olympus"), ("sync_hour", "25")]).await;
         assert_eq!(bad.status, 422);
         let errors = bad.text(".field-error");
-        for expected in ["needs a name", "not a time zone", "from 0 to 23", "at least one gender"] {
+        for expected in ["needs a name", "not a time zone", "from 0 to 23"] {
             assert!(errors.contains(expected), "{expected:?} missing in {errors}");
         }
-        let ok = m.post("/settings/company", &[("name", "Acme SE"), ("time_zone", "Europe/Paris"), ("sync_hour", "6"), ("gender_choices", "female, male, Diverse, male"), ("max_percent", "20"), ("min_people", "2")]).await;
+        let ok = m.post("/settings/company", &[("name", "Acme SE"), ("time_zone", "Europe/Paris"), ("sync_hour", "6"), ("max_percent", "20"), ("min_people", "2")]).await;
         assert_eq!(ok.status, 303);
         let c = roster::db::companies::get(&app.db, app.company_id).await.unwrap().unwrap();
         assert_eq!((c.name.as_str(), c.time_zone.as_str(), c.sync_hour), ("Acme SE", "Europe/Paris", 6));
+        // Gender choices moved to Settings › Company › Fields.
+        let bad = m.post("/settings/fields/gender", &[("choices", " , ")]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.text(".field-error").contains("at least one gender"), "{}", bad.body);
+        let ok = m.post("/settings/fields/gender", &[("choices", "female\nmale, Diverse\nmale")]).await;
+        assert_eq!(ok.status, 303);
+        let c = roster::db::companies::get(&app.db, app.company_id).await.unwrap().unwrap();
         assert_eq!(c.gender_choices, vec!["female", "male", "diverse"]);
     }
 

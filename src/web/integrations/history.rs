@@ -194,6 +194,7 @@ fn action_label(action: &str) -> &'static str {
         "apply" => "Apply anyway",
         "discard" => "Discarded",
         "settings" => "Settings changed",
+        crate::web::fields::AUDIT_ACTION => "Fields changed",
         "alerts" => "Sync alerts",
         _ => "Event",
     }

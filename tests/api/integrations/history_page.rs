@@ -86,7 +86,7 @@ fn position(rows: &[String], what: &str) -> usize {
 
 backends_with_fakes! {
     async fn runs_show_their_hris_the_time_to_the_second_and_short_durations_in_ms(app, _fakes) {
-        let s = companies::CompanySettings { name: "Acme".into(), time_zone: "America/New_York".into(), sync_hour: 5, gender_choices: vec![], pause: Default::default() };
+        let s = companies::CompanySettings { name: "Acme".into(), time_zone: "America/New_York".into(), sync_hour: 5, pause: Default::default() };
         companies::update_settings(&app.db, app.company_id, &s).await.unwrap();
         let a = finished_run(&app, "personio", "succeeded", sync_runs::Tally::default(), 340).await;
         let b = finished_run(&app, "kiwihr", "succeeded", sync_runs::Tally::default(), 1500).await;
@@ -148,7 +148,7 @@ backends_with_fakes! {
         let kept = finished_run(&app, "personio", "paused", sync_runs::Tally::default(), 800).await;
         set_started_at(&app.db, kept, earlier).await;
         assert_eq!(m.post(&format!("/settings/integrations/history/{kept}/apply"), &[("confirm", "yes")]).await.status, 303);
-        let saved = m.post("/settings/company", &[("name", "Acme"), ("time_zone", "Europe/Paris"), ("sync_hour", "6"), ("gender_choices", "female, male"), ("max_percent", "20"), ("min_people", "2")]).await;
+        let saved = m.post("/settings/company", &[("name", "Acme"), ("time_zone", "Europe/Paris"), ("sync_hour", "6"), ("max_percent", "20"), ("min_people", "2")]).await;
         assert_eq!(saved.status, 303, "{}", saved.text(".alert, .field-error"));
         let res = m.post("/settings/integrations/disconnect", &[("understood", "1")]).await;
         assert_eq!(res.status, 303);

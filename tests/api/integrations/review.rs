@@ -184,7 +184,7 @@ backends_with_fakes! {
         let (m, _) = connected_and_synced(&app).await;
         let form = |percent: &'static str, min: &'static str| [
             ("name", "Acme"), ("time_zone", "Europe/Berlin"), ("sync_hour", "5"),
-            ("gender_choices", "female, male, diverse"), ("max_percent", percent), ("min_people", min),
+            ("max_percent", percent), ("min_people", min),
         ];
         for (percent, min, field) in [("0", "2", "max_percent"), ("101", "2", "max_percent"), ("ten", "2", "max_percent"), ("20", "-1", "min_people"), ("20", "2.5", "min_people")] {
             let bad = m.post("/settings/company", &form(percent, min)).await;
