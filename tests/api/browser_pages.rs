@@ -212,6 +212,21 @@ async fn every_page_fits_a_phone_and_a_laptop_and_passes_axe() {
         .find(|p| p.source_id.is_some())
         .expect("a synced person");
     let person = format!("/people/{}", synced.id);
+    let field = m
+        .post(
+            "/settings/fields",
+            &[
+                ("label", "Office"),
+                ("kind", "choices"),
+                ("choices", "Berlin\nParis"),
+            ],
+        )
+        .await;
+    assert_eq!(field.status, 303);
+    let office = roster::db::custom_fields::all(&app.db, app.company_id)
+        .await
+        .unwrap()[0]
+        .id;
     let manager_pages: Vec<(&str, String)> = vec![
         ("people", "/people".into()),
         ("people-search", "/people?q=zz-nobody".into()),
@@ -224,6 +239,11 @@ async fn every_page_fits_a_phone_and_a_laptop_and_passes_axe() {
         ("group-new", "/groups/new".into()),
         ("settings", "/settings".into()),
         ("company", "/settings/company".into()),
+        ("fields", "/settings/fields".into()),
+        ("field-edit", format!("/settings/fields/{office}")),
+        ("field-delete", format!("/settings/fields/{office}/delete")),
+        ("gender", "/settings/fields/gender".into()),
+        ("people-by-field", format!("/people?field_{office}=Berlin")),
         ("integrations", "/settings/integrations".into()),
         ("preview", "/settings/integrations/preview".into()),
         ("history", "/settings/integrations/history".into()),

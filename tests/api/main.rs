@@ -9,6 +9,7 @@ mod access;
 mod alerts;
 mod auth;
 mod browser;
+mod browser_fields;
 mod browser_history;
 mod browser_mail;
 mod browser_pages;
