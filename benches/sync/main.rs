@@ -6,6 +6,7 @@
 //! (only figure 8, after one first sync), `--many-companies` (only the 200 × 500 PostgreSQL
 //! morning run), `--logins` (only figure 10: memory under 200 concurrent logins).
 
+mod fields;
 mod logins;
 mod many;
 mod memory;

@@ -191,13 +191,11 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
     }));
     let cookie = login(&base, email).await?;
     let http = reqwest::Client::new();
-    let people = roster::db::people::count(
-        &bdb.db,
-        roster::db::companies::find_by_slug(&bdb.db, slug)
-            .await?
-            .map_or(0, |c| c.id),
-    )
-    .await?;
+    let company_id = roster::db::companies::find_by_slug(&bdb.db, slug)
+        .await?
+        .map_or(0, |c| c.id);
+    let people = roster::db::people::count(&bdb.db, company_id).await?;
+    let filtered = crate::fields::office_filter(&bdb.db, company_id).await?;
     let mut health = None;
     for (name, path, min_rps, max_p99) in [
         ("/healthz", "/healthz", None, None),
@@ -208,6 +206,12 @@ pub async fn run(t: &mut Table, bdb: &BenchDb, slug: &str) -> anyhow::Result<()>
             Some(20),
         ),
         ("/people (50 rows)", "/people", Some(1_500.0), Some(50)),
+        (
+            "/people filtered by a custom choice field (1 in 5)",
+            &filtered,
+            Some(1_500.0),
+            Some(50),
+        ),
     ] {
         let url = format!("{base}{path}");
         // One request at a time first: the page's own cost, without queueing.
