@@ -811,6 +811,61 @@ async fn people_changed_between_runs_show_up_in_the_next_snapshot() {
 // --- whitelisting and verify --------------------------------------------------------------------
 
 #[tokio::test]
+async fn the_attribute_listing_is_what_the_credential_may_read_and_follows_it() {
+    let fake = builder(10)
+        .readable_attributes(&[
+            "email",
+            "status",
+            "employment_type",
+            "office",
+            "dynamic_70112",
+        ])
+        .start()
+        .await;
+    let c = client(&fake);
+    let listed = |l: Vec<roster::hris::personio::Offered>| -> Vec<(String, String, String)> {
+        l.into_iter()
+            .map(|a| (a.info.key, a.info.label, a.info.kind))
+            .collect()
+    };
+    let got = c.attributes().await.unwrap();
+    let types = got
+        .iter()
+        .find(|a| a.info.key == "employment_type")
+        .unwrap();
+    assert_eq!(types.options, ["internal", "external"]);
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        listed(got),
+        [
+            (s("id"), s("ID"), s("integer")),
+            (s("email"), s("Email"), s("standard")),
+            (s("status"), s("Status"), s("standard")),
+            (s("office"), s("Office"), s("standard")),
+            (s("employment_type"), s("Employment type"), s("standard")),
+            (s("dynamic_70112"), s("T-shirt size"), s("list")),
+        ]
+    );
+    // The company takes "office" away from the credential: neither listed nor sent any more.
+    fake.set_readable_attributes(&["email", "status", "employment_type"]);
+    let keys: Vec<String> = c
+        .attributes()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.info.key)
+        .collect();
+    assert_eq!(keys, ["id", "email", "status", "employment_type"]);
+    let snap = c.fetch().await.unwrap();
+    assert!(snap.people.iter().all(|p| p.attribute("office").is_none()));
+    assert!(
+        snap.people
+            .iter()
+            .all(|p| p.attribute("employment_type").is_some())
+    );
+}
+
+#[tokio::test]
 async fn attributes_the_credential_may_not_read_are_not_shared() {
     let fake = builder(10)
         .readable_attributes(&["email", "status", "first_name", "last_name", "supervisor"])

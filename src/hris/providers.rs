@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::hris::personio::Offered;
 use url::Url;
 
 use super::{
@@ -241,6 +242,24 @@ impl Providers {
             Credentials::Kiwihr { api_key, endpoint } => {
                 self.kiwihr(api_key, endpoint)?.fetch().await
             }
+        }
+    }
+
+    /// The attributes the provider offers for rules: for Personio those the credential may read
+    /// (its attributes endpoint, custom attributes included); for kiwiHR its fixed user fields.
+    pub async fn attributes(&self, creds: &Credentials) -> Result<Vec<Offered>, FetchError> {
+        match creds {
+            Credentials::Personio {
+                client_id,
+                client_secret,
+            } => self.personio(client_id, client_secret)?.attributes().await,
+            Credentials::Kiwihr { .. } => Ok(super::kiwihr::fields::listing()
+                .into_iter()
+                .map(|info| Offered {
+                    info,
+                    options: Vec::new(),
+                })
+                .collect()),
         }
     }
 

@@ -9,6 +9,7 @@
 //! let snapshot = client.fetch().await?; // every page, or an error
 //! ```
 
+pub mod attributes;
 pub mod parse;
 
 use std::collections::{BTreeSet, HashSet};
@@ -25,6 +26,7 @@ use super::pacing::Pacer;
 use super::secret::Secret;
 use super::transport::{FetchError, Reply, Transport};
 use super::{Provider, Snapshot};
+pub use attributes::Offered;
 use parse::{ParseError, REQUIRED_KEYS, USED_KEYS, parse_page};
 
 const PROVIDER: Provider = Provider::Personio;
@@ -290,23 +292,11 @@ impl PersonioClient {
     pub async fn verify(&self) -> Result<Verification, FetchError> {
         // Always a fresh token: a cached one would not prove the secret still works.
         *self.token.lock().await = None;
-        let reply = self
-            .data_get(
-                self.endpoint("v1/company/employees/attributes"),
-                &[&self.limits.deployment],
-            )
-            .await?;
-        let v: Value = reply.json(PROVIDER)?;
-        let list =
-            v.get("data")
-                .and_then(Value::as_array)
-                .ok_or_else(|| FetchError::Unreadable {
-                    provider: PROVIDER,
-                    detail: "the attribute list has no `data`".into(),
-                })?;
-        let readable: Vec<String> = list
-            .iter()
-            .filter_map(|a| a.get("key").and_then(Value::as_str).map(str::to_owned))
+        let readable: Vec<String> = self
+            .attributes()
+            .await?
+            .into_iter()
+            .map(|a| a.info.key)
             .collect();
         let missing = |keys: &[&str]| -> Vec<String> {
             keys.iter()
@@ -329,6 +319,20 @@ impl PersonioClient {
         Ok(Verification {
             missing_optional: missing(&optional),
             readable,
+        })
+    }
+
+    /// The attributes the credential may read, as Personio lists them (custom ones included).
+    pub async fn attributes(&self) -> Result<Vec<Offered>, FetchError> {
+        let reply = self
+            .data_get(
+                self.endpoint("v1/company/employees/attributes"),
+                &[&self.limits.deployment],
+            )
+            .await?;
+        attributes::parse_listing(&reply.body).map_err(|detail| FetchError::Unreadable {
+            provider: PROVIDER,
+            detail,
         })
     }
 
