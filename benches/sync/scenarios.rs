@@ -257,6 +257,7 @@ async fn reconcile_alone(
         today: run::today_in(&company.time_zone),
         gender_choices: company.gender_choices.clone(),
         provider: snapshot.provider,
+        selection: Default::default(),
     };
     let mut runs = Vec::new();
     let mut updated = 0;

@@ -27,6 +27,7 @@ pub mod readiness;
 pub mod run_people;
 pub mod search_keys;
 pub mod sync_alerts;
+pub mod sync_rules;
 pub mod sync_runs;
 
 use std::{str::FromStr, time::Duration};

@@ -33,6 +33,7 @@ mod reasons;
 pub mod reconcile;
 pub mod review;
 pub mod run;
+pub mod selection;
 
 #[cfg(test)]
 mod tests;
@@ -69,4 +70,6 @@ pub struct Rules {
     pub gender_choices: Vec<String>,
     /// The provider the snapshot comes from; its people get `source = provider.source()`.
     pub provider: Provider,
+    /// Who is synced (empty: everyone the HRIS sends).
+    pub selection: selection::Selection,
 }

@@ -247,6 +247,9 @@ pub struct Plan {
     /// Attributes the provider owns that no one in the snapshot carried: the credential may not
     /// read them, so they stay editable on people (see `hris::ownership`).
     pub unread: Vec<Attribute>,
+    /// HRIS people the who-is-synced rules leave out (never created; deactivated if synced).
+    #[serde(default)]
+    pub left_out: usize,
     pub counts: Counts,
 }
 
@@ -267,6 +270,7 @@ impl Plan {
             run_warnings: Vec::new(),
             not_in_hris: Vec::new(),
             unread: Vec::new(),
+            left_out: 0,
             counts: Counts::default(),
         }
     }

@@ -40,6 +40,7 @@ use super::emails::settle_emails;
 use super::fields::{Desired, GenderMap, active_change, column_changes};
 use super::matching::{check_names_for_new, lower, match_people, validate};
 use super::plan::{Counts, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched};
+use super::selection::Decision;
 use super::{Directory, Rules, groups, managers, reasons};
 
 /// One snapshot person on their way through reconcile.
@@ -112,6 +113,26 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     let mut plan = Plan::new(dir.company_id, provider);
     plan.hris_people = snap.people.len();
 
+    // Who is synced: the people the rules leave out go on as if the HRIS no longer sent them.
+    let mut left_out: HashMap<&str, String> = HashMap::new();
+    let kept;
+    let snap = if rules.selection.is_empty() {
+        snap
+    } else {
+        let mut people = Vec::with_capacity(snap.people.len());
+        for hp in &snap.people {
+            match rules.selection.decide(hp) {
+                Decision::LeaveOut(why) => {
+                    left_out.insert(hp.source_id.as_str(), why);
+                }
+                _ => people.push(hp.clone()),
+            }
+        }
+        kept = Snapshot { people, ..*snap };
+        &kept
+    };
+    plan.left_out = plan.hris_people - snap.people.len();
+
     let people: Vec<&Person> = dir
         .people
         .iter()
@@ -138,6 +159,13 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     };
 
     let (mut entries, sids) = validate(snap, provider);
+    if !rules.selection.is_empty() {
+        for e in entries.iter_mut().filter(|e| e.error.is_none()) {
+            if let Decision::Undecided(why) = rules.selection.decide(e.hp) {
+                e.error = Some(why);
+            }
+        }
+    }
     match_people(&mut entries, &ctx);
     check_names_for_new(&mut entries, provider);
     let order = settle_emails(&mut entries, &ctx);
@@ -194,7 +222,14 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
             updates.push(PersonUpdate {
                 person_id: p.id,
                 name: p.full_name(),
-                changes: vec![active_change(true, false, reasons::gone(provider))],
+                changes: vec![active_change(
+                    true,
+                    false,
+                    p.source_id
+                        .as_deref()
+                        .and_then(|sid| left_out.get(sid).cloned())
+                        .unwrap_or_else(|| reasons::gone(provider)),
+                )],
             });
         }
     }

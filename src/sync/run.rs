@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use crate::{
     crypto::SecretBox,
     db::{
-        Db, companies, integrations, people,
+        Db, companies, integrations, people, sync_rules,
         sync_runs::{self, End, Tally},
     },
     hris::{
@@ -227,6 +227,7 @@ pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Resu
         today: today_in(&company.time_zone),
         gender_choices: company.gender_choices.clone(),
         provider: snapshot.provider,
+        selection: sync_rules::selection(db, company_id, snapshot.provider).await?,
     };
     let plan = reconcile(&directory, snapshot, &rules);
     let settings = company.pause();

@@ -134,6 +134,7 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
         today: date(&f.today),
         gender_choices: f.gender_choices,
         provider: f.provider,
+        selection: Default::default(),
     };
     let s = Snapshot {
         provider: f.provider,

@@ -11,7 +11,8 @@ mod managers;
 mod matching;
 mod perf;
 mod plan;
-mod props;
+pub(super) mod props;
+mod selection;
 
 use time::{Date, macros::date};
 
@@ -125,6 +126,7 @@ pub fn rules() -> Rules {
         today: TODAY,
         gender_choices: vec!["male".to_string(), "female".to_string()],
         provider: Provider::Personio,
+        selection: Default::default(),
     }
 }
 

@@ -195,7 +195,7 @@ fn hris_person() -> impl Strategy<Value = HrisPerson> {
     )
 }
 
-fn world() -> impl Strategy<Value = (Directory, Snapshot)> {
+pub(super) fn world() -> impl Strategy<Value = (Directory, Snapshot)> {
     (
         prop::collection::vec(raw_person(), 0..10),
         prop::collection::vec((0..GROUPS.len(), prop::bool::weighted(0.2)), 0..5),
