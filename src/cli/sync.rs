@@ -107,6 +107,14 @@ async fn dry_run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> 
         "Would create {}, update {}, deactivate {}, reactivate {}; {} unchanged, {} skipped.",
         c.created, c.updated, c.deactivated, c.reactivated, c.unchanged, c.skipped
     );
+    if plan.left_out > 0 {
+        println!(
+            "The who-is-synced rules leave out {} of the {} people {} sent.",
+            plan.left_out,
+            plan.hris_people,
+            plan.provider.label()
+        );
+    }
     if let Some(r) = refusal {
         println!("{r}");
     }
@@ -118,11 +126,12 @@ async fn dry_run_sync(ctx: &SyncContext, company_id: i64) -> anyhow::Result<()> 
     }
     for row in plan.history() {
         println!(
-            "{}\t{}\t{} → {}",
+            "{}\t{}\t{} → {}{}",
             row.person_name,
             row.field.label(),
             row.before.as_deref().unwrap_or("—"),
-            row.after.as_deref().unwrap_or("—")
+            row.after.as_deref().unwrap_or("—"),
+            row.reason.map(|r| format!("\t({r})")).unwrap_or_default()
         );
     }
     Ok(())

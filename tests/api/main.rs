@@ -36,6 +36,7 @@ mod security;
 mod sessions;
 mod sync;
 mod sync_kiwihr;
+mod sync_rules;
 mod throttle;
 mod transactions;
 mod worker;
