@@ -21,6 +21,7 @@ use crate::{
     },
 };
 
+use super::selection::Selection;
 use super::{
     Approval, Directory, GuardSettings, Plan, Refusal, Rules, alerts, apply, guard,
     lifecycle::{FailureKind, Stage},
@@ -215,6 +216,17 @@ pub struct Planned {
 
 /// Reads the directory and the company's rules, and reconciles. Pure apart from the reads.
 pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Result<Planned> {
+    plan_with(db, company_id, snapshot, None).await
+}
+
+/// [`plan`], with `selection` instead of the stored who-is-synced rules when given (the rules
+/// page's preview of rules not saved yet).
+pub async fn plan_with(
+    db: &Db,
+    company_id: i64,
+    snapshot: &Snapshot,
+    selection: Option<Selection>,
+) -> anyhow::Result<Planned> {
     let company = companies::get(db, company_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no company {company_id}"))?;
@@ -227,7 +239,10 @@ pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Resu
         today: today_in(&company.time_zone),
         gender_choices: company.gender_choices.clone(),
         provider: snapshot.provider,
-        selection: sync_rules::selection(db, company_id, snapshot.provider).await?,
+        selection: match selection {
+            Some(s) => s,
+            None => sync_rules::selection(db, company_id, snapshot.provider).await?,
+        },
     };
     let plan = reconcile(&directory, snapshot, &rules);
     let settings = company.pause();
@@ -243,12 +258,21 @@ pub async fn preview(
     ctx: &SyncContext,
     company_id: i64,
 ) -> Result<Result<(Planned, Option<Refusal>), FetchError>, StartError> {
+    preview_with(ctx, company_id, None).await
+}
+
+/// [`preview`] with `selection` in place of the stored who-is-synced rules when given.
+pub async fn preview_with(
+    ctx: &SyncContext,
+    company_id: i64,
+    selection: Option<Selection>,
+) -> Result<Result<(Planned, Option<Refusal>), FetchError>, StartError> {
     let creds = credentials(ctx, company_id).await?;
     let snapshot = match ctx.providers.fetch(&creds).await {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let planned = plan(&ctx.db, company_id, &snapshot).await?;
+    let planned = plan_with(&ctx.db, company_id, &snapshot, selection).await?;
     let refusal = guard(&planned.plan, &planned.directory, &planned.settings, None).err();
     Ok(Ok((planned, refusal)))
 }

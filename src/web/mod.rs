@@ -111,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/integrations/{provider}/connect/cancel",
             post(integrations::connect_cancel),
+        )
+        .route(
+            "/integrations/{provider}/rules",
+            get(integrations::rules_form).post(integrations::rules_save),
         );
 
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))

@@ -14,6 +14,7 @@ const GETS: &[&str] = &[
     "/settings/integrations/history/1",
     "/settings/integrations/personio/connect",
     "/settings/integrations/kiwihr/connect",
+    "/settings/integrations/personio/rules",
 ];
 
 const POSTS: &[&str] = &[
@@ -23,6 +24,7 @@ const POSTS: &[&str] = &[
     "/settings/integrations/history/1/discard",
     "/settings/integrations/personio/connect",
     "/settings/integrations/kiwihr/connect",
+    "/settings/integrations/personio/rules",
 ];
 
 backends_with_fakes! {
