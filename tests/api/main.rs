@@ -15,6 +15,7 @@ mod browser_mail;
 mod browser_pages;
 mod browser_person;
 mod browser_review;
+mod browser_rules;
 mod cli;
 mod crash;
 mod custom_fields;
