@@ -4,9 +4,11 @@
 
 use roster::db::{companies, people, run_people, sync_rules};
 use roster::directory::{Person, Source};
+use roster::fake::kiwihr::FakeKiwi;
 use roster::fake::people::{FakePerson, FakeStatus, generate};
 use roster::fake::personio::{ALL_KEYS, FakePersonio};
 use roster::hris::Provider;
+use roster::hris::kiwihr::KiwiEndpoint;
 use roster::hris::providers::Credentials;
 use roster::hris::secret::Secret;
 use roster::sync::GuardSettings;
@@ -143,5 +145,41 @@ backends! {
         assert_eq!((report.tally.deactivated, report.tally.created, report.tally.updated), (0, 0, 0));
         assert_eq!(report.tally.skipped, 12, "nobody can be judged, so nobody is touched");
         assert_eq!(synced(&app).await, before);
+    }
+
+    async fn a_kiwihr_rule_on_location_keeps_only_that_office(app) {
+        let fake = FakeKiwi::builder().people(15).seed(3).teams(2).start().await.unwrap();
+        let ctx = sync_context(&app, None, Some(&fake.endpoint_url()), 7);
+        let creds = Credentials::Kiwihr {
+            api_key: Secret::new(fake.api_key()),
+            endpoint: KiwiEndpoint::parse("https://acme.kiwihr.com").unwrap(),
+        };
+        roster::integrations::connect(&ctx, app.company_id, &creds, None).await.unwrap();
+        let selection = Selection {
+            rules: vec![Rule {
+                effect: Effect::Include,
+                key: "location".into(),
+                label: "Location".into(),
+                values: vec!["berlin".into()],
+            }],
+        };
+        let mut tx = app.db.begin().await.unwrap();
+        sync_rules::replace(&mut tx, app.company_id, Provider::Kiwihr, &selection).await.unwrap();
+        tx.commit().await.unwrap();
+        let report = run::run(&ctx, &request(&app)).await.unwrap();
+        assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.message);
+        let in_berlin: Vec<String> = fake
+            .users()
+            .iter()
+            .filter(|u| u.location.as_ref().is_some_and(|l| l.name == "Berlin") && u.email.is_some())
+            .map(|u| u.id.to_string())
+            .collect();
+        assert!(!in_berlin.is_empty() && in_berlin.len() < 15, "{in_berlin:?}");
+        let mut created: Vec<String> = people::all(&app.db, app.company_id).await.unwrap().into_iter()
+            .filter(|p| p.source == Source::Kiwihr).filter_map(|p| p.source_id).collect();
+        created.sort();
+        let mut want = in_berlin.clone();
+        want.sort();
+        assert_eq!(created, want);
     }
 }

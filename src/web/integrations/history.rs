@@ -196,6 +196,7 @@ fn action_label(action: &str) -> &'static str {
         "settings" => "Settings changed",
         crate::web::fields::AUDIT_ACTION => "Fields changed",
         "alerts" => "Sync alerts",
+        "sync_rules" => "Who is synced",
         _ => "Event",
     }
 }

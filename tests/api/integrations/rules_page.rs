@@ -89,6 +89,8 @@ backends_with_fakes! {
         assert!(leaving.iter().all(|l| l.reason.as_deref() == Some("left out by the rule: Employment type is External")), "{leaving:?}");
         let history = m.get(&format!("/settings/integrations/history/{}", run.id)).await;
         assert!(history.body.contains("left out by the rule: Employment type is External"), "the run's page shows the reason");
+        let list = m.get("/settings/integrations/history").await;
+        assert!(list.body.contains("Who is synced") && list.body.contains("leave out people whose Employment type is External"), "the history lists the change of rules");
     }
 
     async fn bad_rules_get_specific_errors_and_nothing_is_stored(app, fakes) {
