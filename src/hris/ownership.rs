@@ -43,7 +43,7 @@ impl HrisPerson {
 
 /// The owned attributes no person of `people` carries: the credential may not read them, so
 /// they are neither synced nor locked.
-pub fn unread(provider: Provider, people: &[HrisPerson]) -> Vec<Attribute> {
+pub fn unread(provider: Provider, people: &[&HrisPerson]) -> Vec<Attribute> {
     provider
         .owns()
         .iter()

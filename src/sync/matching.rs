@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use foldhash::{HashMap, HashMapExt};
 
 use crate::directory::Email;
-use crate::hris::{Field, HrisPerson, Provider, Snapshot};
+use crate::hris::{Field, HrisPerson, Provider};
 
 use super::reconcile::{Ctx, Entry};
 
@@ -23,13 +23,16 @@ pub(super) fn lower(s: &str) -> Cow<'_, str> {
 pub(super) type SourceIds<'a> = HashMap<&'a str, (usize, usize)>;
 
 /// Checks each record on its own and against the others: id, email, status, duplicates.
-pub(super) fn validate(snap: &Snapshot, provider: Provider) -> (Vec<Entry<'_>>, SourceIds<'_>) {
+pub(super) fn validate<'a>(
+    people: &[&'a HrisPerson],
+    provider: Provider,
+) -> (Vec<Entry<'a>>, SourceIds<'a>) {
     let label = provider.label();
-    let mut sids: SourceIds<'_> = HashMap::with_capacity(snap.people.len());
-    let mut email_count: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(snap.people.len());
-    let checked: Vec<_> = snap
-        .people
+    let mut sids: SourceIds<'a> = HashMap::with_capacity(people.len());
+    let mut email_count: HashMap<Cow<'a, str>, usize> = HashMap::with_capacity(people.len());
+    let checked: Vec<_> = people
         .iter()
+        .copied()
         .enumerate()
         .map(|(s, hp)| {
             sids.entry(hp.source_id.as_str()).or_insert((s, 0)).1 += 1;
@@ -44,9 +47,9 @@ pub(super) fn validate(snap: &Snapshot, provider: Provider) -> (Vec<Entry<'_>>, 
             (checked, key)
         })
         .collect();
-    let entries = snap
-        .people
+    let entries = people
         .iter()
+        .copied()
         .zip(checked)
         .map(|(hp, (checked, key))| {
             let sid = hp.source_id.trim();

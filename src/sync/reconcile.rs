@@ -115,23 +115,21 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
 
     // Who is synced: the people the rules leave out go on as if the HRIS no longer sent them.
     let mut left_out: HashMap<&str, String> = HashMap::new();
-    let kept;
-    let snap = if rules.selection.is_empty() {
-        snap
+    let kept: Vec<&HrisPerson> = if rules.selection.is_empty() {
+        snap.people.iter().collect()
     } else {
-        let mut people = Vec::with_capacity(snap.people.len());
+        let mut kept = Vec::with_capacity(snap.people.len());
         for hp in &snap.people {
             match rules.selection.decide(hp) {
                 Decision::LeaveOut(why) => {
                     left_out.insert(hp.source_id.as_str(), why);
                 }
-                _ => people.push(hp.clone()),
+                _ => kept.push(hp),
             }
         }
-        kept = Snapshot { people, ..*snap };
-        &kept
+        kept
     };
-    plan.left_out = plan.hris_people - snap.people.len();
+    plan.left_out = plan.hris_people - kept.len();
 
     let people: Vec<&Person> = dir
         .people
@@ -158,7 +156,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
         by_source,
     };
 
-    let (mut entries, sids) = validate(snap, provider);
+    let (mut entries, sids) = validate(&kept, provider);
     if !rules.selection.is_empty() {
         for e in entries.iter_mut().filter(|e| e.error.is_none()) {
             if let Decision::Undecided(why) = rules.selection.decide(e.hp) {
@@ -283,11 +281,11 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
             });
         }
     }
-    let mut run_warnings = not_shared_warnings(snap, provider);
+    let mut run_warnings = not_shared_warnings(&kept, provider);
     run_warnings.extend(genders.warning(provider));
     run_warnings.append(&mut plan.run_warnings);
     plan.run_warnings = run_warnings;
-    plan.unread = ownership::unread(provider, &snap.people);
+    plan.unread = ownership::unread(provider, &kept);
     plan.counts = counts(&plan, &entries, &ctx);
     plan
 }
@@ -320,12 +318,12 @@ fn keep_last_manager(ctx: &Ctx<'_>, final_active: &mut [bool], plan: &mut Plan) 
 }
 
 /// One warning per attribute the provider owns but did not send for some person.
-fn not_shared_warnings(snap: &Snapshot, provider: Provider) -> Vec<String> {
+fn not_shared_warnings(people: &[&HrisPerson], provider: Provider) -> Vec<String> {
     provider
         .owns()
         .iter()
         .filter(|&&a| !matches!(a, Attribute::HrisId | Attribute::Email | Attribute::Active))
-        .filter(|&&a| snap.people.iter().any(|p| !p.carries(a)))
+        .filter(|&&a| people.iter().any(|p| !p.carries(a)))
         .map(|a| {
             format!(
                 "{} does not share {}: left unchanged.",
