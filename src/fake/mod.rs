@@ -182,6 +182,7 @@ impl Faults {
 }
 
 /// Serves `app` on `127.0.0.1:port` (0 for any) until the returned sender is dropped or fired.
+/// Handlers may read the client's address (`ConnectInfo<SocketAddr>`).
 pub(crate) async fn serve(
     app: axum::Router,
     port: u16,
@@ -190,6 +191,7 @@ pub(crate) async fn serve(
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = rx.await;

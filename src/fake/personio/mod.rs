@@ -13,6 +13,7 @@
 mod attributes;
 mod builder;
 mod employees;
+mod per_ip;
 mod server;
 
 use std::sync::Arc;

@@ -34,6 +34,7 @@ pub(super) struct Inner {
     pub(super) throttled: AtomicU64,
     pub(super) faults: Faults,
     pub(super) rate_log: Mutex<HashMap<usize, VecDeque<Instant>>>,
+    pub(super) per_ip: Option<super::per_ip::PerIp>,
     /// Requests before which every token is invalidated (once each).
     pub(super) expire_on: Mutex<Vec<Target>>,
 }
