@@ -11,7 +11,7 @@ use crate::{
     auth::PasswordChecks,
     config::Config,
     crypto::SecretBox,
-    db::Db,
+    db::{Db, pacing::DbBudget},
     hris::providers::Providers,
     jobs::Jobs,
     sync::run::SyncContext,
@@ -36,13 +36,15 @@ pub struct App {
 
 impl App {
     /// Opens and migrates the database, and builds the providers (with the operator's URL
-    /// overrides) and the credential key from `config`.
+    /// overrides, and Personio's per-IP budget shared through the database by every process of
+    /// the deployment) and the credential key from `config`.
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let db = open(&config).await?;
         let providers = Providers::new(
             config.personio_base_url.clone(),
             config.kiwihr_endpoint.clone(),
-        );
+        )
+        .with_personio_budget(Arc::new(DbBudget::new(db.clone())));
         let secrets = SecretBox::load(config.secret_key.as_deref(), &config.data_dir)?;
         let sync = SyncContext {
             db,

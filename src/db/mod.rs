@@ -19,6 +19,7 @@ pub mod list_filters;
 pub mod login_attempts;
 pub mod login_tokens;
 pub mod outbox;
+pub mod pacing;
 pub mod people;
 mod people_list;
 pub mod person_history;

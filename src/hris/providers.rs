@@ -1,5 +1,5 @@
 //! Where the HRIS clients are built: the operator's base-URL overrides, the transport settings
-//! and the deployment-wide rate limiter, shared by every company's sync in this process.
+//! and the deployment-wide rate limiter, shared by every company's sync in the deployment.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use url::Url;
 use super::{
     FetchError, Provider, Snapshot, Transport, TransportConfig,
     kiwihr::{KiwiClient, KiwiCredentials, KiwiEndpoint},
-    pacing::Pacer,
+    pacing::{Pacer, SharedBudget},
     personio::{PersonioClient, PersonioCredentials, PersonioLimits},
     public_address::PublicOnly,
     secret::Secret,
@@ -109,7 +109,8 @@ pub struct Providers {
     /// Resolves customer kiwiHR hosts to public addresses only (no operator override).
     kiwihr_resolver: PublicOnly,
     transport: TransportConfig,
-    /// Personio's per-server-IP budget, shared by every company synced from this process.
+    /// Personio's per-server-IP budget, spent by every company synced in the deployment: shared
+    /// through the database once [`Providers::with_personio_budget`] is given one.
     personio_deployment: Arc<Pacer>,
     /// Tests and benchmarks against a local fake do not pace.
     unpaced: bool,
@@ -160,6 +161,13 @@ impl Providers {
         fixed: std::collections::HashMap<String, Vec<std::net::IpAddr>>,
     ) -> Providers {
         self.kiwihr_resolver = PublicOnly::with_fixed(fixed);
+        self
+    }
+
+    /// Takes Personio's per-IP budget from `budget`, which every process of the deployment
+    /// shares (the database), instead of from this process alone.
+    pub fn with_personio_budget(mut self, budget: Arc<dyn SharedBudget>) -> Providers {
+        self.personio_deployment = PersonioLimits::deployment_shared(budget);
         self
     }
 

@@ -35,6 +35,7 @@ mod run_lifecycle;
 mod scoping;
 mod security;
 mod sessions;
+mod shared_pacing;
 mod sync;
 mod sync_kiwihr;
 mod sync_rules;

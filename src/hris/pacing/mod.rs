@@ -1,15 +1,23 @@
 //! Client-side rate limiting, so a sync waits its turn instead of collecting 429s.
 //!
-//! A [`Pacer`] is a token bucket: `burst` tokens, refilled at `per_minute / 60` tokens a second.
-//! Share one per credential (e.g. Personio's employee pages) and one per deployment (every call to
-//! the provider from this process) behind an `Arc`, and call [`Pacer::acquire`] before each
-//! request. It uses tokio's clock, so tests with a paused clock stay fast.
+//! A [`Pacer`] is a token bucket: `burst` tokens, refilled at `per_minute / 60` tokens a second,
+//! or a set of sliding windows ([`Pacer::windows`]). Share one per credential (e.g. Personio's
+//! employee pages) behind an `Arc`, and call [`Pacer::acquire`] before each request.
+//!
+//! A limit that belongs to the whole deployment rather than to one process (Personio's 2,000
+//! requests a minute per server IP, which every `roster worker` process of a deployment spends
+//! together) is a [`Pacer::shared`]: it also takes each request from a [`SharedBudget`] kept in
+//! the database, so N processes together stay inside the limit ([`shared`] says how and why).
+
+mod shared;
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+pub use shared::{Grant, SharedBudget};
 
 /// A token bucket. Waiters reserve a token up front (the balance may go negative), so concurrent
 /// callers queue in arrival order without holding a lock while they sleep.
@@ -20,6 +28,10 @@ pub struct Pacer {
     /// Sliding windows `(limit, window)`: at most `limit` requests in any `window`.
     windows: Vec<(usize, Duration)>,
     state: Mutex<State>,
+    /// The deployment-wide budget this pacer also takes every request from.
+    shared: Option<shared::SharedLimit>,
+    /// Another pacer every request also waits on, after this one's own wait.
+    then: Option<Arc<Pacer>>,
 }
 
 #[derive(Debug)]
@@ -44,6 +56,8 @@ impl Pacer {
                 last: Instant::now(),
                 sent: VecDeque::new(),
             }),
+            shared: None,
+            then: None,
         }
     }
 
@@ -62,6 +76,31 @@ impl Pacer {
         }
     }
 
+    /// At most `limit` requests in any `window` across every process that shares `budget` under
+    /// `scope` (the database: see [`shared`]). The same window is also kept in this process, so
+    /// a process alone never exceeds it, even while the budget cannot be reached (then only that
+    /// holds, and a warning says so).
+    pub fn shared(
+        budget: Arc<dyn SharedBudget>,
+        scope: &'static str,
+        limit: u32,
+        window: Duration,
+    ) -> Pacer {
+        Pacer {
+            shared: Some(shared::SharedLimit::new(budget, scope, limit, window)),
+            ..Pacer::windows(&[(limit, window)])
+        }
+    }
+
+    /// This pacer, then `next`: each request waits here, then on `next` (e.g. a credential's
+    /// windows, then the deployment's budget), and only then counts as sent in this pacer's
+    /// windows, so a long wait on `next` does not leave a stale send time behind that would let
+    /// the next burst into the server's window.
+    pub fn then(mut self, next: Arc<Pacer>) -> Pacer {
+        self.then = Some(next);
+        self
+    }
+
     /// A pacer that never waits (for tests and for fakes).
     pub fn unlimited() -> Pacer {
         Pacer::new(u32::MAX, u32::MAX)
@@ -72,6 +111,12 @@ impl Pacer {
         let wait = self.reserve();
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
+        }
+        if let Some(next) = &self.then {
+            Box::pin(next.acquire()).await;
+        }
+        if let Some(shared) = &self.shared {
+            shared.acquire().await;
         }
         if !self.windows.is_empty() {
             // The request leaves now, maybe later than reserved: count it from now, or a late
