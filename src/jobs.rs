@@ -96,10 +96,6 @@ impl Wake {
 }
 
 impl Jobs {
-    /// [`Jobs::enqueue`] hands a sync to the `roster worker` processes sharing the database (the
-    /// apalis queue), not to a task of this process; the many-companies benchmark relies on it.
-    pub const IN_WORKER_PROCESSES: bool = true;
-
     /// The queue in `db`; jobs queued through it wake the worker that shares its [`Wake`].
     pub fn for_db(db: Db) -> Jobs {
         Jobs {
