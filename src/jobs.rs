@@ -173,6 +173,8 @@ impl Jobs {
         }
         push_in(&mut tx, &SyncJob::new(&req), None).await?;
         tx.commit().await?;
+        // "Sync now" in a process that also runs the worker starts at once, not at the next tick.
+        self.wake.notify();
         Ok(true)
     }
 }
