@@ -4,13 +4,16 @@
 //!
 //! Flags: `--people N` (default 50,000), `--no-pages` (skip the wrk load test), `--pages-only`
 //! (only figure 8, after one first sync), `--many-companies` (only the 200 × 500 PostgreSQL
-//! morning run), `--logins` (only figure 10: memory under 200 concurrent logins).
+//! morning run), `--logins` (only figure 10: memory under 200 concurrent logins),
+//! `--queue-latency [--idle-minutes N]` (only figure 11: queued → running after N idle minutes,
+//! default 10).
 
 mod fields;
 mod logins;
 mod many;
 mod memory;
 mod pages;
+mod queue;
 mod scenarios;
 mod setup;
 mod table;
@@ -40,7 +43,17 @@ fn main() -> anyhow::Result<()> {
             "release build"
         }
     );
-    if args.iter().any(|a| a == "--logins") {
+    let idle_minutes = args
+        .iter()
+        .position(|a| a == "--idle-minutes")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<f64>())
+        .transpose()?
+        .unwrap_or(10.0);
+    if args.iter().any(|a| a == "--queue-latency") {
+        let idle = std::time::Duration::from_secs_f64(idle_minutes.max(0.0) * 60.0);
+        rt.block_on(queue::run(&mut t, idle))?;
+    } else if args.iter().any(|a| a == "--logins") {
         rt.block_on(logins::measure(&mut t))?;
     } else if args.iter().any(|a| a == "--many-companies") {
         rt.block_on(many::run(&mut t))?;
