@@ -126,8 +126,8 @@ async fn start(fake: &FakePersonio, backend: Backend, shape: Shape) -> anyhow::R
         "latency",
         MANAGER,
         Role::Manager,
-        None,
-        None,
+        Some("Queue".into()),
+        Some("Bench".into()),
         PASSWORD,
     )
     .await?;
