@@ -34,7 +34,10 @@ impl PerIp {
         let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         let q = log.entry(ip).or_default();
         let now = Instant::now();
-        while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             q.pop_front();
         }
         if q.len() >= self.limit {
