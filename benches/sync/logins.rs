@@ -51,16 +51,7 @@ async fn prepared(base: &str, i: usize) -> anyhow::Result<(reqwest::Client, Stri
         .await?
         .text()
         .await?;
-    let marker = "name=\"csrf\" value=\"";
-    let start = form
-        .find(marker)
-        .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
-        + marker.len();
-    let csrf = form[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let csrf = crate::pages::csrf_in(&form)?;
     Ok((http, csrf))
 }
 

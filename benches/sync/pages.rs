@@ -77,6 +77,20 @@ fn wrk(url: &str, cookie: &str) -> anyhow::Result<Wrk> {
     })
 }
 
+/// The CSRF token of a page's form (the login form's hidden `csrf` field).
+pub fn csrf_in(form: &str) -> anyhow::Result<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = form
+        .find(marker)
+        .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
+        + marker.len();
+    Ok(form[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string())
+}
+
 /// Logs in like a browser (CSRF token, then the form) and returns the session cookie.
 async fn login(base: &str, email: &str) -> anyhow::Result<String> {
     let http = reqwest::Client::builder()
@@ -89,16 +103,7 @@ async fn login(base: &str, email: &str) -> anyhow::Result<String> {
         .await?
         .text()
         .await?;
-    let marker = "name=\"csrf\" value=\"";
-    let start = form
-        .find(marker)
-        .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
-        + marker.len();
-    let csrf = form[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let csrf = csrf_in(&form)?;
     let res = http
         .post(format!("{base}/login"))
         .form(&[

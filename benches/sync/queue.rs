@@ -165,25 +165,13 @@ async fn manager(base: &str) -> anyhow::Result<(reqwest::Client, String)> {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let csrf = |body: &str| -> anyhow::Result<String> {
-        let marker = "name=\"csrf\" value=\"";
-        let start = body
-            .find(marker)
-            .ok_or_else(|| anyhow::anyhow!("no CSRF field"))?
-            + marker.len();
-        Ok(body[start..]
-            .split('"')
-            .next()
-            .unwrap_or_default()
-            .to_string())
-    };
     let form = http
         .get(format!("{base}/login"))
         .send()
         .await?
         .text()
         .await?;
-    let token = csrf(&form)?;
+    let token = crate::pages::csrf_in(&form)?;
     let r = http
         .post(format!("{base}/login"))
         .form(&[
@@ -201,7 +189,7 @@ async fn manager(base: &str) -> anyhow::Result<(reqwest::Client, String)> {
         .await?
         .text()
         .await?;
-    Ok((http, csrf(&page)?))
+    Ok((http, crate::pages::csrf_in(&page)?))
 }
 
 /// [`SAMPLES`] syncs one at a time: queued → running for each.
