@@ -129,7 +129,13 @@ impl Env {
 
     /// A `roster worker` process on this database, with short timings.
     fn spawn_worker(&self, fake: &FakePersonio, log: &str) -> Proc {
+        self.spawn_worker_with(fake, log, &[])
+    }
+
+    /// [`Env::spawn_worker`] with extra environment, e.g. a `ROSTER_PAUSE_AT` failpoint.
+    fn spawn_worker_with(&self, fake: &FakePersonio, log: &str, extra: &[(&str, &str)]) -> Proc {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_roster"));
+        cmd.envs(extra.iter().copied());
         cmd.arg("worker")
             .env_remove("DATABASE_URL")
             .env("ROSTER_DATA_DIR", self.dir.path())
@@ -434,7 +440,9 @@ both! {
         env.connect(&ctx, env.company_id, &fake).await;
         let everyone = fake.people().iter().filter(|p| p.email.is_some()).count();
         Jobs::for_db(env.db.clone()).enqueue(manual(env.company_id)).await.unwrap();
-        let mut first = env.spawn_worker(&fake, "worker-1.log");
+        // The first worker holds still inside the apply transaction, just before COMMIT, so the
+        // kill below lands mid-apply however fast the apply is.
+        let mut first = env.spawn_worker_with(&fake, "worker-1.log", &[("ROSTER_PAUSE_AT", "sync-before-commit:60000")]);
         // Every page fetched, the run still open: the worker is planning or applying.
         let pages = everyone.div_ceil(100);
         let deadline = Instant::now() + Duration::from_secs(40);
