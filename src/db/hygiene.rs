@@ -1,19 +1,12 @@
-//! Pooled connections are checked once, on their way back to the pool, so that a connection left
-//! in a bad state is closed instead of handed to the next caller:
+//! Pooled connections are checked on their way back to the pool, and SQLite ones again on their
+//! way out, so that a connection left in a bad state is closed instead of handed to the next
+//! caller:
 //! - one still inside a transaction. On SQLite, a COMMIT that fails on a full disk makes SQLite
 //!   roll back by itself while sqlx still counts the transaction as open; reused, every later
 //!   `begin` on it failed with "attempted to call begin_with at non-zero transaction depth", long
 //!   after space was freed;
 //! - a SQLite connection opened read-only: SQLite silently opens a write-protected file
 //!   read-only, and such a connection stays read-only after the file is writable again.
-//!
-//! Once is enough: nothing changes a connection while it sits idle in the pool (a connection
-//! opened read-only is read-only from the start and comes back through here after its first use).
-//! Every extra check costs a round trip per statement: a SQLite connection lives on its own thread
-//! and each ping or handle lock is a hand-off to it, so the pool does not ping a SQLite connection
-//! before handing it out (`test_before_acquire(false)` in `Db::connect`) and nothing pings on
-//! release. PostgreSQL keeps sqlx's ping before reuse, which drops connections that died while
-//! the server was away.
 
 use futures::future::BoxFuture;
 use sqlx::{Connection, PgConnection, SqliteConnection, pool::PoolConnectionMetadata};
@@ -23,8 +16,19 @@ pub(super) fn sqlite_after_release(
     conn: &mut SqliteConnection,
     _: PoolConnectionMetadata,
 ) -> BoxFuture<'_, sqlx::Result<bool>> {
-    // A dropped transaction queued its ROLLBACK on the connection's thread; the handle lock of
-    // `sqlite_clean` is queued behind it, so the state it reads is the state after it ran.
+    Box::pin(async move {
+        // A dropped transaction queued its ROLLBACK; the ping is answered after it ran.
+        conn.ping().await?;
+        sqlite_clean(conn).await
+    })
+}
+
+/// `before_acquire` of the SQLite pool: an idle connection opened while the file was
+/// write-protected is replaced by a fresh one.
+pub(super) fn sqlite_before_acquire(
+    conn: &mut SqliteConnection,
+    _: PoolConnectionMetadata,
+) -> BoxFuture<'_, sqlx::Result<bool>> {
     Box::pin(sqlite_clean(conn))
 }
 
@@ -56,10 +60,12 @@ async fn sqlite_clean(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
 }
 
 /// `after_release` of the PostgreSQL pool: a connection still inside a transaction is closed.
-/// (A dropped transaction's ROLLBACK is queued and sent before the connection's next query.)
 pub(super) fn postgres_after_release(
     conn: &mut PgConnection,
     _: PoolConnectionMetadata,
 ) -> BoxFuture<'_, sqlx::Result<bool>> {
-    Box::pin(async move { Ok(!conn.is_in_transaction()) })
+    Box::pin(async move {
+        conn.ping().await?;
+        Ok(!conn.is_in_transaction())
+    })
 }

@@ -123,9 +123,8 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
-                // A local file has no connection to lose; see `hygiene` for the one check.
-                .test_before_acquire(false)
                 .after_release(hygiene::sqlite_after_release)
+                .before_acquire(hygiene::sqlite_before_acquire)
                 .connect_with(opts)
                 .await
                 .with_context(|| format!("could not open the SQLite database {url}"))?;
