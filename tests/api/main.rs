@@ -24,6 +24,7 @@ mod double_sync;
 mod error_pages;
 mod faults_postgres;
 mod faults_sqlite;
+mod field_mapping;
 mod file_modes;
 mod forms;
 mod hris_data;

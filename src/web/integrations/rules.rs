@@ -184,7 +184,16 @@ pub async fn rules_save(
         tx.commit().await?;
         return Ok(Redirect::to(&format!("{}?saved=1", url(provider))).into_response());
     }
-    match run::preview_with(&state.sync, company_id, Some(selection)).await {
+    match run::preview_with(
+        &state.sync,
+        company_id,
+        run::Unsaved {
+            selection: Some(selection),
+            ..Default::default()
+        },
+    )
+    .await
+    {
         Ok(Ok((planned, refusal))) => {
             let plan = &planned.plan;
             p.preview = Some(Outcome {

@@ -166,7 +166,7 @@ pub fn duration(ms: i64) -> String {
 pub struct ChangeRow {
     pub person_id: Option<i64>,
     pub person_name: String,
-    pub field: &'static str,
+    pub field: String,
     pub before: String,
     pub after: String,
 }

@@ -22,7 +22,7 @@ pub struct RunChanges {
 
 /// One change, in words.
 pub struct Line {
-    pub label: &'static str,
+    pub label: String,
     /// "Engineer → Senior Engineer", or a created person's initial values.
     pub text: String,
     pub reason: Option<String>,
@@ -60,14 +60,14 @@ fn line(c: PersonChange) -> Line {
             crate::web::integrations::initial_summary(c.after.as_deref().unwrap_or_default())
         }
         Some(HistoryField::Attribute(a)) => before_after(a, c.before, c.after),
-        None => format!(
+        Some(HistoryField::Custom(_)) | None => format!(
             "{} → {}",
             c.before.unwrap_or_default(),
             c.after.unwrap_or_default()
         ),
     };
     Line {
-        label: field.map_or("Other", |f| f.label()),
+        label: field.map_or_else(|| "Other".to_string(), |f| f.label().to_string()),
         text,
         reason: c.reason,
     }
