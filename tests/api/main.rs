@@ -12,6 +12,7 @@ mod browser;
 mod browser_fields;
 mod browser_history;
 mod browser_mail;
+mod browser_mapping;
 mod browser_pages;
 mod browser_person;
 mod browser_review;

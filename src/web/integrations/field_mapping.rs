@@ -54,7 +54,7 @@ pub struct FieldsPage {
     rows: Vec<MappingRow>,
     fields: Vec<CustomField>,
     /// The built-in table: (attribute label, Roster field label).
-    builtin: Vec<(String, &'static str)>,
+    builtin: Vec<(String, String)>,
     unavailable: Option<String>,
     errors: Vec<String>,
     preview: Option<Outcome>,
@@ -92,7 +92,7 @@ async fn page(
         .iter()
         .filter_map(|o| {
             mapping::builtin(provider, &o.info.key)
-                .map(|a: Attribute| (o.info.label.clone(), a.label()))
+                .map(|a: Attribute| (o.info.label.clone(), a.label_for(provider.source())))
         })
         .collect();
     let page = FieldsPage {

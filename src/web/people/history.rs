@@ -60,7 +60,12 @@ fn line(c: PersonChange) -> Line {
             crate::web::integrations::initial_summary(c.after.as_deref().unwrap_or_default())
         }
         Some(HistoryField::Attribute(a)) => before_after(a, c.before, c.after),
-        Some(HistoryField::Custom(_)) | None => format!(
+        Some(HistoryField::Custom(_)) => format!(
+            "{} → {}",
+            c.before.as_deref().unwrap_or("—"),
+            c.after.as_deref().unwrap_or("—")
+        ),
+        None => format!(
             "{} → {}",
             c.before.unwrap_or_default(),
             c.after.unwrap_or_default()
