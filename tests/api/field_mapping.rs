@@ -23,7 +23,7 @@ const SHIRT: &str = "dynamic_70112";
 const SIZES: [&str; 6] = ["S", "M", "L", "XL", "m", "S"];
 
 /// Six employed people with known T-shirt sizes (one "m", matched to "M").
-fn crowd() -> Vec<FakePerson> {
+pub fn crowd() -> Vec<FakePerson> {
     let mut people = generate(6, 3, "example.org");
     for (p, size) in people.iter_mut().zip(SIZES) {
         p.status = FakeStatus::Active;
@@ -58,7 +58,7 @@ async fn sync(app: &TestApp, ctx: &SyncContext) -> Report {
 }
 
 /// A custom "T-shirt size" choice field with `choices`.
-pub async fn shirt_field(app: &TestApp, choices: &[&str]) -> CustomField {
+async fn shirt_field(app: &TestApp, choices: &[&str]) -> CustomField {
     let def = Definition {
         label: "T-shirt size".into(),
         kind: FieldKind::Choice,

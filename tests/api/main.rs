@@ -26,6 +26,7 @@ mod error_pages;
 mod faults_postgres;
 mod faults_sqlite;
 mod field_mapping;
+mod field_mapping_cli;
 mod file_modes;
 mod forms;
 mod hris_data;
