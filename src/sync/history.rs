@@ -223,6 +223,16 @@ pub fn initial_values(after: &str) -> Vec<(Attribute, String)> {
         .collect()
 }
 
+/// A created row's initial custom field values: `(key, value)` with the key as stored
+/// ("field:" + label), in label order.
+pub fn initial_custom_values(after: &str) -> Vec<(String, String)> {
+    let values: BTreeMap<String, String> = serde_json::from_str(after).unwrap_or_default();
+    values
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(CUSTOM))
+        .collect()
+}
+
 /// How the history shows a link: "Personio 42", or "Roster" for a manual person.
 pub fn link_label(source: Source, source_id: &str) -> String {
     if source == Source::Manual || source_id.is_empty() {

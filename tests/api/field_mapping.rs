@@ -7,9 +7,11 @@
 use roster::db::{custom_fields, field_mappings, field_values, integrations, people, sync_runs};
 use roster::directory::fields::Definition;
 use roster::directory::{CustomField, FieldKind, FieldValue, Person, Source};
+use roster::fake::kiwihr::FakeKiwi;
 use roster::fake::people::{FakePerson, FakeStatus, generate};
 use roster::fake::personio::{ALL_KEYS, FakePersonio};
 use roster::hris::Provider;
+use roster::hris::kiwihr::KiwiEndpoint;
 use roster::hris::ownership::Locks;
 use roster::hris::providers::Credentials;
 use roster::hris::secret::Secret;
@@ -59,8 +61,12 @@ async fn sync(app: &TestApp, ctx: &SyncContext) -> Report {
 
 /// A custom "T-shirt size" choice field with `choices`.
 async fn shirt_field(app: &TestApp, choices: &[&str]) -> CustomField {
+    choice_field(app, "T-shirt size", choices).await
+}
+
+async fn choice_field(app: &TestApp, label: &str, choices: &[&str]) -> CustomField {
     let def = Definition {
-        label: "T-shirt size".into(),
+        label: label.into(),
         kind: FieldKind::Choice,
         choices: choices.iter().map(|c| c.to_string()).collect(),
     };
@@ -76,15 +82,14 @@ async fn shirt_field(app: &TestApp, choices: &[&str]) -> CustomField {
 }
 
 async fn map(app: &TestApp, fields: Vec<MappedField>) {
+    map_for(app, Provider::Personio, fields).await
+}
+
+async fn map_for(app: &TestApp, provider: Provider, fields: Vec<MappedField>) {
     let mut tx = app.db.begin().await.unwrap();
-    field_mappings::replace(
-        &mut tx,
-        app.company_id,
-        Provider::Personio,
-        &Mapping { fields },
-    )
-    .await
-    .unwrap();
+    field_mappings::replace(&mut tx, app.company_id, provider, &Mapping { fields })
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -243,5 +248,34 @@ backends! {
         let field = custom_fields::get(&app.db, app.company_id, field.id).await.unwrap().unwrap();
         assert_eq!(field.choices, ["S", "M", "L", "XL"]);
         assert!(run_warnings(&app, report.run_id).await.iter().all(|w| !w.contains("T-shirt")));
+    }
+
+    async fn a_kiwihr_location_fills_a_choice_field_adding_its_offices(app) {
+        let fake = FakeKiwi::builder().people(15).seed(3).teams(2).start().await.unwrap();
+        let ctx = sync_context(&app, None, Some(&fake.endpoint_url()), 7);
+        let creds = Credentials::Kiwihr {
+            api_key: Secret::new(fake.api_key()),
+            endpoint: KiwiEndpoint::parse("https://acme.kiwihr.com").unwrap(),
+        };
+        roster::integrations::connect(&ctx, app.company_id, &creds, None).await.unwrap();
+        let field = choice_field(&app, "Office", &[]).await;
+        let location = MappedField { key: "location".into(), label: "Location".into(), field_id: field.id, add_choices: true };
+        map_for(&app, Provider::Kiwihr, vec![location]).await;
+        let report = sync(&app, &ctx).await;
+        let fields = custom_fields::all(&app.db, app.company_id).await.unwrap();
+        let mut checked = 0;
+        for p in people::all(&app.db, app.company_id).await.unwrap().into_iter().filter(|p| p.source == Source::Kiwihr) {
+            let user = fake.users().into_iter().find(|u| Some(u.id.to_string()) == p.source_id).unwrap();
+            let values = field_values::of_person(&app.db, &fields, p.id).await.unwrap();
+            let want = user.location.map(|l| l.name);
+            assert_eq!(values.get(&field.id).map(FieldValue::show), want, "{}", p.full_name());
+            checked += usize::from(want.is_some());
+        }
+        assert!(checked > 0, "some users have an office");
+        // Created people: their office is among their initial values in the history.
+        let changes = roster::db::run_people::changes_after(&app.db, report.run_id, 0, 1000).await.unwrap();
+        assert_eq!(changes.iter().filter(|c| c.field == "field:Office").count(), checked);
+        let field = custom_fields::get(&app.db, app.company_id, field.id).await.unwrap().unwrap();
+        assert!(!field.choices.is_empty(), "the offices became choices");
     }
 }

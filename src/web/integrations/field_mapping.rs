@@ -91,7 +91,7 @@ async fn page(
     let builtin = offered
         .iter()
         .filter_map(|o| {
-            mapping::builtin(provider, &o.info.key)
+            mapping_input::builtin_of(provider, o)
                 .map(|a: Attribute| (o.info.label.clone(), a.label_for(provider.source())))
         })
         .collect();

@@ -2,7 +2,7 @@
 //! the company's custom fields. Every mistake is named by its row; a form with any mistake stores
 //! nothing.
 
-use crate::directory::CustomField;
+use crate::directory::{Attribute, CustomField};
 use crate::hris::{Provider, personio::Offered};
 use crate::sync::mapping::{self, MappedField, Mapping};
 use crate::web::form::FormData;
@@ -26,12 +26,21 @@ impl MappingRow {
     }
 }
 
+/// The built-in field `o` fills, by the seed table or (Personio's date of birth) by its
+/// `universal_id`.
+pub fn builtin_of(provider: Provider, o: &Offered) -> Option<Attribute> {
+    mapping::builtin(provider, &o.info.key).or_else(|| {
+        (provider == Provider::Personio && o.universal_id.as_deref() == Some("date_of_birth"))
+            .then_some(Attribute::BirthDate)
+    })
+}
+
 /// The rows of the page: every attribute the provider offers beyond the built-in table, then the
 /// mapped ones it no longer offers (so saving keeps them), with `mapping`'s choices.
 pub fn rows_of(provider: Provider, offered: &[Offered], stored: &Mapping) -> Vec<MappingRow> {
     let mut rows: Vec<MappingRow> = offered
         .iter()
-        .filter(|o| mapping::builtin(provider, &o.info.key).is_none())
+        .filter(|o| builtin_of(provider, o).is_none())
         .map(|o| {
             let m = stored.of_key(&o.info.key);
             MappingRow {

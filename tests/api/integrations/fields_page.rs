@@ -48,7 +48,9 @@ backends_with_fakes! {
         let offered = page.texts("table.mapping-rows tbody td:first-child");
         assert!(offered.iter().any(|l| l.starts_with("T-shirt size")), "{offered:?}");
         assert!(offered.iter().all(|l| !l.starts_with("Email")), "built-in attributes are not offered: {offered:?}");
-        assert!(page.texts("table.builtin td:first-child").iter().any(|l| l == "Hire date"));
+        assert!(offered.iter().all(|l| !l.starts_with("Date of birth")), "found by its universal_id: built in");
+        let builtin = page.texts("table.builtin td:first-child");
+        assert!(builtin.iter().any(|l| l == "Hire date") && builtin.iter().any(|l| l == "Date of birth"), "{builtin:?}");
 
         let choose = [("key", SHIRT), ("target", id.as_str()), ("action", "preview")];
         let preview = m.post(PAGE, &choose).await;
