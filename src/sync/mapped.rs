@@ -28,10 +28,11 @@ struct Target<'a> {
 impl Target<'_> {
     /// The field's choice `value` matches, adding it when the mapping says so.
     fn choose(&mut self, value: &str) -> Option<String> {
+        let wanted = value.to_lowercase();
         let known = self.field.choices.iter().chain(&self.added);
         if let Some(c) = known
             .into_iter()
-            .find(|c| c.trim().eq_ignore_ascii_case(value))
+            .find(|c| c.trim().to_lowercase() == wanted)
         {
             return Some(c.clone());
         }

@@ -30,7 +30,7 @@ fn office(kind: FieldKind) -> CustomField {
         id: OFFICE,
         label: "Office".into(),
         kind,
-        choices: vec!["Berlin".into(), "Paris".into()],
+        choices: vec!["Berlin".into(), "Paris".into(), "São Paulo".into()],
     }
 }
 
@@ -71,6 +71,7 @@ fn a_mapped_choice_arrives_for_existing_and_new_people_with_history() {
     let sn = snap(vec![
         with(hris("1", "anna@x.io"), "dynamic_1", " berlin "),
         with(hris("2", "ben@x.io"), "dynamic_1", "Paris"),
+        with(hris("3", "carl@x.io"), "dynamic_1", "SÃO PAULO"),
     ]);
     let plan = reconcile(&d, &sn, &mapped(FieldKind::Choice, false));
     assert_eq!(
@@ -81,9 +82,13 @@ fn a_mapped_choice_arrives_for_existing_and_new_people_with_history() {
                 Some(FieldValue::Choice("Berlin".into()))
             ),
             (PersonRef::New(0), Some(FieldValue::Choice("Paris".into()))),
+            (
+                PersonRef::New(1),
+                Some(FieldValue::Choice("São Paulo".into()))
+            ),
         ]
     );
-    assert_eq!((plan.counts.updated, plan.counts.created), (1, 1));
+    assert_eq!((plan.counts.updated, plan.counts.created), (1, 2));
     let rows = plan.history();
     let row = rows
         .iter()
