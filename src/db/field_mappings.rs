@@ -52,3 +52,17 @@ pub async fn replace(
     }
     Ok(())
 }
+
+/// Which provider's attribute fills the custom field `field_id`, if any: `(provider, attribute
+/// label)` (the delete confirmation says so).
+pub async fn filling(
+    db: &Db,
+    company_id: i64,
+    field_id: i64,
+) -> sqlx::Result<Option<(Provider, String)>> {
+    let row: Option<(String, String)> = on_db!(db, p => sqlx::query_as(
+        "select provider, attribute_label from field_mappings \
+         where company_id = $1 and field_id = $2 order by provider limit 1")
+        .bind(company_id).bind(field_id).fetch_optional(p).await)?;
+    Ok(row.and_then(|(p, label)| Some((Provider::parse(&p)?, label))))
+}

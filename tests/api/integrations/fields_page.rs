@@ -79,6 +79,11 @@ backends_with_fakes! {
         assert!(history.body.contains("Shirt"), "the run's page names the field");
         let list = m.get("/settings/integrations/history").await;
         assert!(list.body.contains("Fields mapping changed") && list.body.contains("T-shirt size → Shirt"), "the history lists the change");
+        let delete = m.get(&format!("/settings/fields/{id}/delete")).await;
+        assert_eq!(delete.text(".delete-mapping"), "Personio fills Shirt from “T-shirt size”; deleting the field also ends that mapping.");
+        let deleted = m.post(&format!("/settings/fields/{id}/delete"), &[("understood", "1")]).await;
+        assert_eq!(deleted.status, 303, "{}", deleted.text(".alert"));
+        assert_eq!(stored(&app).await, 0, "the mapping went with the field");
     }
 
     async fn bad_rows_get_specific_errors_and_nothing_is_stored(app, fakes) {
