@@ -252,12 +252,15 @@ async fn reconcile_alone(
         company_id,
         people: people::all(&ctx.db, company_id).await?,
         groups: groups::all(&ctx.db, company_id).await?,
+        field_values: Default::default(),
     };
     let rules = Rules {
         today: run::today_in(&company.time_zone),
         gender_choices: company.gender_choices.clone(),
         provider: snapshot.provider,
         selection: Default::default(),
+        mapping: Default::default(),
+        fields: Vec::new(),
     };
     let mut runs = Vec::new();
     let mut updated = 0;

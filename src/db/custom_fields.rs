@@ -70,6 +70,32 @@ pub async fn update(
     Ok(done == 1)
 }
 
+/// Adds `new` to the field's choices (after the others; one already there is not added twice):
+/// values an HRIS sent that its mapping adds as choices.
+pub async fn append_choices(
+    tx: &mut Tx,
+    company_id: i64,
+    id: i64,
+    new: &[String],
+) -> sqlx::Result<()> {
+    let Some(Json(mut choices)) = on_tx!(tx, c => sqlx::query_scalar::<_, Json<Vec<String>>>(
+        "select choices from custom_fields where company_id = $1 and id = $2")
+        .bind(company_id).bind(id).fetch_optional(c).await)?
+    else {
+        return Ok(());
+    };
+    for choice in new {
+        if !choices.contains(choice) {
+            choices.push(choice.clone());
+        }
+    }
+    on_tx!(tx, c => sqlx::query(
+        "update custom_fields set choices = $3 where company_id = $1 and id = $2")
+        .bind(company_id).bind(id).bind(Json(&choices))
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Deletes a field with every value people have for it.
 pub async fn delete(tx: &mut Tx, company_id: i64, id: i64) -> sqlx::Result<bool> {
     for table in ["person_field_values", "person_field_choices"] {

@@ -1,7 +1,7 @@
 //! People's custom field values: one `person_field_values` row per person and field (typed
 //! columns), and one `person_field_choices` row per chosen value of a several-choices field.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use time::Date;
 
@@ -42,33 +42,87 @@ pub async fn of_person(
                     .filter(|(id, _)| *id == f.id)
                     .map(|(_, c)| c.as_str())
                     .collect();
-                // The field's order; a choice removed from the list since is kept, last.
-                let mut ordered: Vec<String> = f
-                    .choices
-                    .iter()
-                    .filter(|c| mine.contains(&c.as_str()))
-                    .cloned()
-                    .collect();
-                ordered.extend(
-                    mine.iter()
-                        .filter(|c| !f.choices.iter().any(|x| x == *c))
-                        .map(|c| c.to_string()),
-                );
-                (!ordered.is_empty()).then_some(FieldValue::Choices(ordered))
+                choices_value(f, &mine)
             }
-            kind => rows
+            _ => rows
                 .iter()
                 .find(|r| r.field_id == f.id)
-                .and_then(|r| match kind {
-                    FieldKind::Text => r.text_value.clone().map(FieldValue::Text),
-                    FieldKind::Choice => r.text_value.clone().map(FieldValue::Choice),
-                    FieldKind::Number => r.number_value.map(FieldValue::Number),
-                    FieldKind::Date => r.date_value.map(FieldValue::Date),
-                    FieldKind::Choices => None,
-                }),
+                .and_then(|r| r.value(f)),
         };
         if let Some(v) = value {
             out.insert(f.id, v);
+        }
+    }
+    Ok(out)
+}
+
+impl Row {
+    /// The stored value of a field of one value, read by the field's kind.
+    fn value(&self, f: &CustomField) -> Option<FieldValue> {
+        match f.kind {
+            FieldKind::Text => self.text_value.clone().map(FieldValue::Text),
+            FieldKind::Choice => self.text_value.clone().map(FieldValue::Choice),
+            FieldKind::Number => self.number_value.map(FieldValue::Number),
+            FieldKind::Date => self.date_value.map(FieldValue::Date),
+            FieldKind::Choices => None,
+        }
+    }
+}
+
+/// Chosen values in the field's order; a choice removed from the list since is kept, last.
+fn choices_value(f: &CustomField, mine: &[&str]) -> Option<FieldValue> {
+    let mut ordered: Vec<String> = f
+        .choices
+        .iter()
+        .filter(|c| mine.contains(&c.as_str()))
+        .cloned()
+        .collect();
+    ordered.extend(
+        mine.iter()
+            .filter(|c| !f.choices.iter().any(|x| x == *c))
+            .map(|c| c.to_string()),
+    );
+    (!ordered.is_empty()).then_some(FieldValue::Choices(ordered))
+}
+
+/// A person's id and the typed columns of their value of one field.
+type PersonRow = (i64, Option<String>, Option<f64>, Option<Date>);
+
+/// Every person's value of each of `fields`, by `(person id, field id)`: what the sync compares
+/// the mapped fields with. One statement per field (only mapped fields are read).
+pub async fn of_fields(
+    db: &Db,
+    fields: &[CustomField],
+) -> sqlx::Result<BTreeMap<(i64, i64), FieldValue>> {
+    let mut out = BTreeMap::new();
+    for f in fields {
+        if f.kind == FieldKind::Choices {
+            let rows: Vec<(i64, String)> = on_db!(db, p => sqlx::query_as(
+                "select person_id, choice from person_field_choices where field_id = $1 \
+                 order by person_id")
+                .bind(f.id).fetch_all(p).await)?;
+            for chunk in rows.chunk_by(|a, b| a.0 == b.0) {
+                let mine: Vec<&str> = chunk.iter().map(|(_, c)| c.as_str()).collect();
+                if let Some(v) = choices_value(f, &mine) {
+                    out.insert((chunk[0].0, f.id), v);
+                }
+            }
+            continue;
+        }
+        let rows: Vec<PersonRow> = on_db!(db, p => sqlx::query_as(
+            "select person_id, text_value, number_value, date_value from person_field_values \
+             where field_id = $1")
+            .bind(f.id).fetch_all(p).await)?;
+        for (person, text_value, number_value, date_value) in rows {
+            let row = Row {
+                field_id: f.id,
+                text_value,
+                number_value,
+                date_value,
+            };
+            if let Some(v) = row.value(f) {
+                out.insert((person, f.id), v);
+            }
         }
     }
     Ok(out)
@@ -81,11 +135,21 @@ pub async fn set(
     field: &CustomField,
     value: Option<&FieldValue>,
 ) -> sqlx::Result<()> {
+    set_by_id(tx, person_id, field.id, value).await
+}
+
+/// [`set`] by the field's id (the sync's plan names fields by id).
+pub async fn set_by_id(
+    tx: &mut Tx,
+    person_id: i64,
+    field_id: i64,
+    value: Option<&FieldValue>,
+) -> sqlx::Result<()> {
     for table in ["person_field_values", "person_field_choices"] {
         let sql = sqlx::AssertSqlSafe(format!(
             "delete from {table} where person_id = $1 and field_id = $2"
         ));
-        on_tx!(tx, c => sqlx::query(sql).bind(person_id).bind(field.id)
+        on_tx!(tx, c => sqlx::query(sql).bind(person_id).bind(field_id)
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
     let (text, number, date) = match value {
@@ -94,7 +158,7 @@ pub async fn set(
             for choice in chosen {
                 on_tx!(tx, c => sqlx::query(
                     "insert into person_field_choices (person_id, field_id, choice) values ($1, $2, $3)")
-                    .bind(person_id).bind(field.id).bind(choice)
+                    .bind(person_id).bind(field_id).bind(choice)
                     .execute(c).await.map(|r| r.rows_affected()))?;
             }
             return Ok(());
@@ -106,7 +170,7 @@ pub async fn set(
     on_tx!(tx, c => sqlx::query(
         "insert into person_field_values (person_id, field_id, text_value, number_value, date_value) \
          values ($1, $2, $3, $4, $5)")
-        .bind(person_id).bind(field.id).bind(text).bind(number).bind(date)
+        .bind(person_id).bind(field_id).bind(text).bind(number).bind(date)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

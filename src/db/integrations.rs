@@ -22,16 +22,6 @@ pub struct Integration {
     pub unread: Vec<Attribute>,
 }
 
-impl Integration {
-    /// What the lock rule needs to know about this connection.
-    pub fn connection(&self) -> Connection {
-        Connection {
-            provider: self.provider,
-            unread: self.unread.clone(),
-        }
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     company_id: i64,
@@ -99,9 +89,18 @@ pub async fn insert(
     Ok(())
 }
 
-/// The company's connection, for the lock rule (`None` when no HRIS is connected).
+/// The company's connection, for the lock rule (`None` when no HRIS is connected): its
+/// provider, what its credential did not read, and the custom fields its mapping fills.
 pub async fn connection(db: &Db, company_id: i64) -> sqlx::Result<Option<Connection>> {
-    Ok(get(db, company_id).await?.map(|i| i.connection()))
+    let Some(i) = get(db, company_id).await? else {
+        return Ok(None);
+    };
+    let mapping = crate::db::field_mappings::mapping(db, company_id, i.provider).await?;
+    Ok(Some(Connection {
+        provider: i.provider,
+        unread: i.unread,
+        mapped: mapping.field_ids(),
+    }))
 }
 
 /// Records which owned attributes the credential did not read, when `provider` is still the

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod companies;
 pub mod custom_fields;
 pub mod fault;
+pub mod field_mappings;
 pub mod field_values;
 pub mod groups;
 mod hygiene;

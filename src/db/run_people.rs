@@ -110,9 +110,13 @@ fn expand_created(rows: Vec<ChangeRecord>) -> Vec<ChangeRecord> {
             out.push(row);
             continue;
         }
-        let values = crate::sync::history::initial_values(row.after.as_deref().unwrap_or_default());
-        out.extend(values.into_iter().map(|(a, v)| ChangeRecord {
-            field: a.key().to_string(),
+        let after = row.after.as_deref().unwrap_or_default();
+        let values = crate::sync::history::initial_values(after)
+            .into_iter()
+            .map(|(a, v)| (a.key().to_string(), v))
+            .chain(crate::sync::history::initial_custom_values(after));
+        out.extend(values.map(|(field, v)| ChangeRecord {
+            field,
             before: None,
             after: Some(v),
             reason: None,

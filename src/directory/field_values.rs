@@ -11,7 +11,7 @@ use super::{
 };
 
 /// A stored value of a custom field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum FieldValue {
     Text(String),
     Number(f64),
@@ -42,6 +42,10 @@ impl FieldValue {
         }
     }
 }
+
+/// Numbers are finite ([`parse`] refuses NaN and infinities), so equality is an equivalence and
+/// a plan holding values can be compared whole.
+impl Eq for FieldValue {}
 
 /// A number without a trailing ".0" ("12", "12.5").
 fn show_number(n: f64) -> String {

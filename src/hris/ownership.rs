@@ -4,6 +4,9 @@
 //! fail when it fills anything else). A field is locked on a person only while that person is
 //! linked to the *connected* integration and its credential reads the field: disconnecting
 //! releases everyone (their HRIS id stays, so a reconnect adopts them again by id).
+//!
+//! Custom fields are owned the same way, derived from what the HRIS fills: the fields its
+//! attribute mapping (`sync::mapping`) maps an attribute onto. Unmapping releases the field.
 
 use crate::directory::{Attribute, Person, Source};
 
@@ -58,6 +61,8 @@ pub struct Connection {
     pub provider: Provider,
     /// Owned attributes its credential did not read in the last applied sync.
     pub unread: Vec<Attribute>,
+    /// The custom fields its attribute mapping fills.
+    pub mapped: Vec<i64>,
 }
 
 /// What is locked on one person, and by which HRIS.
@@ -65,6 +70,8 @@ pub struct Connection {
 pub struct Locks {
     by: Option<Provider>,
     fields: Vec<Attribute>,
+    /// Locked custom fields, by id.
+    custom: Vec<i64>,
 }
 
 impl Locks {
@@ -86,6 +93,7 @@ impl Locks {
                         .copied()
                         .filter(|a| !c.unread.contains(a))
                         .collect(),
+                    custom: c.mapped.clone(),
                 }
             }
             _ => Locks::none(),
@@ -96,9 +104,18 @@ impl Locks {
         self.fields.contains(&a)
     }
 
-    /// Whether the edit form's input `name` is locked.
+    /// Whether the custom field `id` is locked (the HRIS's mapping fills it).
+    pub fn locks_field(&self, id: i64) -> bool {
+        self.custom.contains(&id)
+    }
+
+    /// Whether the edit form's input `name` is locked (custom fields: `field_<id>`).
     pub fn locks_input(&self, name: &str) -> bool {
         self.fields.iter().any(|a| a.form_name() == name)
+            || name
+                .strip_prefix("field_")
+                .and_then(|id| id.parse().ok())
+                .is_some_and(|id| self.locks_field(id))
     }
 
     pub fn fields(&self) -> &[Attribute] {
@@ -147,6 +164,7 @@ mod tests {
         let personio = Connection {
             provider: Provider::Personio,
             unread: vec![Attribute::Gender],
+            mapped: vec![7],
         };
         let locks = Locks::of(&person(Source::Personio), Some(&personio));
         assert_eq!(locks.by(), Some(Provider::Personio));
@@ -160,10 +178,13 @@ mod tests {
             "the credential may not read it"
         );
         assert!(locks.locks_input("manager_id"));
+        assert!(locks.locks_field(7) && locks.locks_input("field_7"));
+        assert!(!locks.locks_input("field_8"), "a field no attribute fills");
 
         let kiwihr = Connection {
             provider: Provider::Kiwihr,
             unread: Vec::new(),
+            mapped: Vec::new(),
         };
         let locks = Locks::of(&person(Source::Kiwihr), Some(&kiwihr));
         assert!(

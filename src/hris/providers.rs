@@ -266,6 +266,7 @@ impl Providers {
                 .map(|info| Offered {
                     info,
                     options: Vec::new(),
+                    universal_id: None,
                 })
                 .collect()),
         }

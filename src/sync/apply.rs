@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::{
     access::invite::Invitee,
     db::{
-        Tx, groups, integrations, people,
+        Tx, custom_fields, field_values, groups, integrations, people, search_keys,
         sync_runs::{self, Change, Note},
     },
     session_store,
@@ -72,10 +72,45 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i6
         .filter_map(|m| Some((group(m.group)?, person(m.person)?)))
         .collect();
     groups::add_members(tx, company, &adds).await?;
+    apply_fields(tx, plan, &person).await?;
     record_history(tx, plan, run_id, &person).await?;
     integrations::set_unread(tx, company, plan.provider, &plan.unread).await?;
     record_notes(tx, plan, run_id, &person).await?;
     Ok(ids)
+}
+
+/// The new choices, then the mapped custom field values (and the search keys of the people whose
+/// values changed, since text values are searched).
+async fn apply_fields(
+    tx: &mut Tx,
+    plan: &Plan,
+    person: &(dyn Fn(PersonRef) -> Option<i64> + Sync),
+) -> sqlx::Result<()> {
+    let mut fields: Vec<i64> = plan.choices_to_add.iter().map(|c| c.field_id).collect();
+    fields.dedup();
+    for id in fields {
+        let new: Vec<String> = plan
+            .choices_to_add
+            .iter()
+            .filter(|c| c.field_id == id)
+            .map(|c| c.choice.clone())
+            .collect();
+        custom_fields::append_choices(tx, plan.company_id, id, &new).await?;
+    }
+    let mut changed: Vec<i64> = Vec::new();
+    for f in &plan.field_values {
+        let Some(id) = person(f.person) else { continue };
+        field_values::set_by_id(tx, id, f.field_id, f.value.as_ref()).await?;
+        if changed.last() != Some(&id) {
+            changed.push(id);
+        }
+    }
+    changed.sort_unstable();
+    changed.dedup();
+    for id in changed {
+        search_keys::refold(tx, plan.company_id, id).await?;
+    }
+    Ok(())
 }
 
 /// The plan's history rows under `run_id`, `person` giving each person's id (`None`: not in the

@@ -3,6 +3,7 @@
 //! carrying their initial values as JSON (a first sync of 50,000 people writes 50,000 rows, not
 //! half a million).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -12,39 +13,51 @@ use crate::directory::{Attribute, Source, attributes::status_value};
 
 use super::plan::{NewPerson, PersonRef, Plan};
 
-/// What a history row records: a created person, or one attribute of an existing one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What a history row records: a created person, one attribute of an existing one, or one of
+/// their custom fields (by its label when the change was made, so the history reads the same
+/// after a rename or a delete).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum HistoryField {
     /// `after` holds the initial values: see [`initial_values`].
     Created,
     Attribute(Attribute),
+    Custom(String),
 }
 
 impl HistoryField {
-    /// The `sync_changes.field` column: "created", or the attribute's key.
-    pub fn key(self) -> &'static str {
+    /// The `sync_changes.field` column: "created", the attribute's key, or "field:" + label.
+    pub fn key(&self) -> Cow<'static, str> {
         match self {
-            HistoryField::Created => CREATED,
-            HistoryField::Attribute(a) => a.key(),
+            HistoryField::Created => Cow::Borrowed(CREATED),
+            HistoryField::Attribute(a) => Cow::Borrowed(a.key()),
+            HistoryField::Custom(label) => Cow::Owned(format!("{CUSTOM}{label}")),
         }
     }
     pub fn parse(key: &str) -> Option<HistoryField> {
         match key {
             CREATED => Some(HistoryField::Created),
-            other => Attribute::parse(other).map(HistoryField::Attribute),
+            other => match other.strip_prefix(CUSTOM) {
+                Some(label) => Some(HistoryField::Custom(label.to_string())),
+                None => Attribute::parse(other).map(HistoryField::Attribute),
+            },
         }
     }
-    /// What a person reads: "Created", "Job", "Hire date", ….
-    pub fn label(self) -> &'static str {
+    /// What a person reads: "Created", "Job", "Hire date", "Office", ….
+    pub fn label(&self) -> &str {
         match self {
             HistoryField::Created => "Created",
             HistoryField::Attribute(a) => a.label(),
+            HistoryField::Custom(label) => label,
         }
     }
 }
 
 /// The `sync_changes.field` of a created person's row.
 pub const CREATED: &str = "created";
+
+/// What starts the `sync_changes.field` of a custom field's row (and its key among a created
+/// person's initial values).
+pub const CUSTOM: &str = "field:";
 
 /// One row for `sync_changes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +102,12 @@ impl Plan {
                 groups.entry(k).or_default().push(&m.group_name);
             }
         }
+        let mut customs: HashMap<usize, Vec<(&str, &str)>> = HashMap::new();
+        for f in &self.field_values {
+            if let (PersonRef::New(k), Some(v)) = (f.person, &f.after) {
+                customs.entry(k).or_default().push((&f.label, v));
+            }
+        }
         let creates = self.creates.iter().map(move |p| HistoryRow {
             person: PersonRef::New(p.key),
             person_name: p.full_name(),
@@ -98,9 +117,22 @@ impl Plan {
                 p,
                 managers.get(&p.key).copied(),
                 groups.get(&p.key).map(Vec::as_slice).unwrap_or_default(),
+                customs.get(&p.key).map(Vec::as_slice).unwrap_or_default(),
             )),
             reason: None,
         });
+        let fields = self
+            .field_values
+            .iter()
+            .filter(|f| existing(&f.person))
+            .map(|f| HistoryRow {
+                person: f.person,
+                person_name: f.name.clone(),
+                field: HistoryField::Custom(f.label.clone()),
+                before: f.before.clone(),
+                after: f.after.clone(),
+                reason: None,
+            });
         let managers = self
             .managers
             .iter()
@@ -131,7 +163,11 @@ impl Plan {
                 }
             })
         });
-        updates.chain(creates).chain(managers).chain(memberships)
+        updates
+            .chain(creates)
+            .chain(managers)
+            .chain(memberships)
+            .chain(fields)
     }
 }
 
@@ -140,14 +176,22 @@ fn existing(r: &PersonRef) -> bool {
 }
 
 /// A created person's initial values as a JSON object of attribute key → value as the history
-/// stores it (dates `YYYY-MM-DD`, status `active`/`inactive`, groups joined by ", "); unset
-/// attributes are left out.
-fn created_json(p: &NewPerson, manager: Option<&str>, groups: &[&str]) -> String {
+/// stores it (dates `YYYY-MM-DD`, status `active`/`inactive`, groups joined by ", "), custom
+/// fields under "field:" + label; unset attributes are left out.
+fn created_json(
+    p: &NewPerson,
+    manager: Option<&str>,
+    groups: &[&str],
+    customs: &[(&str, &str)],
+) -> String {
     let date = |d: Option<Date>| d.map(|d| d.to_string());
-    let mut values: BTreeMap<&str, String> = BTreeMap::new();
+    let mut values: BTreeMap<Cow<'_, str>, String> = customs
+        .iter()
+        .map(|(label, v)| (Cow::Owned(format!("{CUSTOM}{label}")), v.to_string()))
+        .collect();
     let mut set = |a: Attribute, v: Option<String>| {
         if let Some(v) = v {
-            values.insert(a.key(), v);
+            values.insert(Cow::Borrowed(a.key()), v);
         }
     };
     set(Attribute::HrisId, Some(link_label(p.source, &p.source_id)));
@@ -176,6 +220,16 @@ pub fn initial_values(after: &str) -> Vec<(Attribute, String)> {
     Attribute::ALL
         .into_iter()
         .filter_map(|a| values.get(a.key()).map(|v| (a, v.clone())))
+        .collect()
+}
+
+/// A created row's initial custom field values: `(key, value)` with the key as stored
+/// ("field:" + label), in label order.
+pub fn initial_custom_values(after: &str) -> Vec<(String, String)> {
+    let values: BTreeMap<String, String> = serde_json::from_str(after).unwrap_or_default();
+    values
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(CUSTOM))
         .collect()
 }
 

@@ -102,5 +102,12 @@ pub fn apply_in_memory(dir: &Directory, plan: &Plan) -> Directory {
             p.group_ids.push(gid);
         }
     }
+    for f in &plan.field_values {
+        let key = (person_id(f.person), f.field_id);
+        match &f.value {
+            Some(v) => out.field_values.insert(key, v.clone()),
+            None => out.field_values.remove(&key),
+        };
+    }
     out
 }

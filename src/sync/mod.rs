@@ -25,6 +25,8 @@ pub mod guard;
 pub mod history;
 pub mod lifecycle;
 mod managers;
+mod mapped;
+pub mod mapping;
 mod matching;
 mod memory;
 pub mod morning;
@@ -38,17 +40,19 @@ pub mod selection;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
+
 use time::Date;
 
-use crate::directory::{Group, Person};
+use crate::directory::{CustomField, FieldValue, Group, Person};
 use crate::hris::Provider;
 
 pub use guard::{Approval, GuardSettings, Refusal, guard};
 pub use history::{HistoryField, HistoryRow};
 pub use memory::apply_in_memory;
 pub use plan::{
-    Counts, FieldChange, GroupRef, ManagerChange, Membership, NewGroup, NewPerson, NewValue,
-    PersonNote, PersonRef, PersonUpdate, Plan, Unmatched,
+    Counts, FieldChange, FieldSet, GroupRef, ManagerChange, Membership, NewChoice, NewGroup,
+    NewPerson, NewValue, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched,
 };
 pub use reconcile::reconcile;
 
@@ -59,6 +63,8 @@ pub struct Directory {
     pub company_id: i64,
     pub people: Vec<Person>,
     pub groups: Vec<Group>,
+    /// `(person id, field id)` → the stored value, for the custom fields the mapping fills.
+    pub field_values: BTreeMap<(i64, i64), FieldValue>,
 }
 
 /// What reconcile needs to know besides the two data sets.
@@ -72,4 +78,8 @@ pub struct Rules {
     pub provider: Provider,
     /// Who is synced (empty: everyone the HRIS sends).
     pub selection: selection::Selection,
+    /// Which HRIS attributes fill which custom fields (empty: none, as before mappings).
+    pub mapping: mapping::Mapping,
+    /// The company's custom fields (what the mapping's field ids name).
+    pub fields: Vec<CustomField>,
 }

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::directory::{Attribute, Source};
+use crate::directory::{Attribute, FieldValue, Source};
 use crate::hris::Provider;
 
 /// A person the plan refers to: an existing row, or someone the plan creates
@@ -170,6 +170,29 @@ pub struct Membership {
     pub group_name: String,
 }
 
+/// Set (or clear) one person's value of a custom field the HRIS fills (see `sync::mapping`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSet {
+    pub person: PersonRef,
+    /// The person's name, for the history.
+    pub name: String,
+    pub field_id: i64,
+    /// The field's label, as the history names it.
+    pub label: String,
+    /// Display strings for the history.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// `None` clears the field.
+    pub value: Option<FieldValue>,
+}
+
+/// A value the HRIS sent that becomes a new choice of a choice field (the mapping says so).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewChoice {
+    pub field_id: i64,
+    pub choice: String,
+}
+
 /// A note about one person: a warning (the person was synced, with a caveat) or an error (the
 /// person was skipped and left exactly as they were).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +273,13 @@ pub struct Plan {
     /// HRIS people the who-is-synced rules leave out (never created; deactivated if synced).
     #[serde(default)]
     pub left_out: usize,
+    /// Custom field values the attribute mapping sets, existing and created people alike
+    /// (applied after the creates).
+    #[serde(default)]
+    pub field_values: Vec<FieldSet>,
+    /// Choices added to choice fields before the values are set.
+    #[serde(default)]
+    pub choices_to_add: Vec<NewChoice>,
     pub counts: Counts,
 }
 
@@ -271,6 +301,8 @@ impl Plan {
             not_in_hris: Vec::new(),
             unread: Vec::new(),
             left_out: 0,
+            field_values: Vec::new(),
+            choices_to_add: Vec::new(),
             counts: Counts::default(),
         }
     }
@@ -283,6 +315,8 @@ impl Plan {
             && self.managers.is_empty()
             && self.membership_removes.is_empty()
             && self.membership_adds.is_empty()
+            && self.field_values.is_empty()
+            && self.choices_to_add.is_empty()
     }
 
     /// Existing people this plan deactivates: `(id, name)`, in plan order.

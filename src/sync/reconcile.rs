@@ -41,7 +41,7 @@ use super::fields::{Desired, GenderMap, active_change, column_changes};
 use super::matching::{check_names_for_new, lower, match_people, validate};
 use super::plan::{Counts, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched};
 use super::selection::Decision;
-use super::{Directory, Rules, groups, managers, reasons};
+use super::{Directory, Rules, groups, managers, mapped, reasons};
 
 /// One snapshot person on their way through reconcile.
 pub(super) struct Entry<'a> {
@@ -240,6 +240,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
 
     managers::plan_managers(&ctx, &entries, &sids, &mut plan);
     groups::plan_groups(&ctx, &dir.groups, &entries, &mut plan);
+    mapped::plan_mapped(&ctx, &entries, &kept, dir, rules, &mut plan);
 
     for e in &entries {
         if let Some(err) = &e.error {
@@ -339,6 +340,7 @@ fn counts(plan: &Plan, entries: &[Entry<'_>], ctx: &Ctx<'_>) -> Counts {
     touched.extend(plan.managers.iter().map(|m| m.person));
     touched.extend(plan.membership_adds.iter().map(|m| m.person));
     touched.extend(plan.membership_removes.iter().map(|m| m.person));
+    touched.extend(plan.field_values.iter().map(|f| f.person));
     let mut c = Counts {
         created: plan.creates.len(),
         skipped: plan.errors.len(),

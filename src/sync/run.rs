@@ -12,7 +12,8 @@ use tokio::sync::watch;
 use crate::{
     crypto::SecretBox,
     db::{
-        Db, companies, integrations, people, sync_rules,
+        Db, companies, custom_fields, field_mappings, field_values, integrations, people,
+        sync_rules,
         sync_runs::{self, End, Tally},
     },
     hris::{
@@ -21,6 +22,7 @@ use crate::{
     },
 };
 
+use super::mapping::Mapping;
 use super::selection::Selection;
 use super::{
     Approval, Directory, GuardSettings, Plan, Refusal, Rules, alerts, apply, guard,
@@ -214,35 +216,61 @@ pub struct Planned {
     pub settings: GuardSettings,
 }
 
-/// Reads the directory and the company's rules, and reconciles. Pure apart from the reads.
-pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Result<Planned> {
-    plan_with(db, company_id, snapshot, None).await
+/// Settings a page previews before saving them, in place of the stored ones.
+#[derive(Debug, Clone, Default)]
+pub struct Unsaved {
+    /// Who-is-synced rules as typed on the rules page.
+    pub selection: Option<Selection>,
+    /// The attribute mapping as chosen on the Fields mapping page.
+    pub mapping: Option<Mapping>,
 }
 
-/// [`plan`], with `selection` instead of the stored who-is-synced rules when given (the rules
-/// page's preview of rules not saved yet).
+/// Reads the directory and the company's rules, and reconciles. Pure apart from the reads.
+pub async fn plan(db: &Db, company_id: i64, snapshot: &Snapshot) -> anyhow::Result<Planned> {
+    plan_with(db, company_id, snapshot, Unsaved::default()).await
+}
+
+/// [`plan`], with the `unsaved` rules or mapping instead of the stored ones where given (a
+/// settings page's preview).
 pub async fn plan_with(
     db: &Db,
     company_id: i64,
     snapshot: &Snapshot,
-    selection: Option<Selection>,
+    unsaved: Unsaved,
 ) -> anyhow::Result<Planned> {
     let company = companies::get(db, company_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no company {company_id}"))?;
+    let mapping = match unsaved.mapping {
+        Some(m) => m,
+        None => field_mappings::mapping(db, company_id, snapshot.provider).await?,
+    };
+    let fields = if mapping.is_empty() {
+        Vec::new()
+    } else {
+        custom_fields::all(db, company_id).await?
+    };
+    let mapped: Vec<_> = fields
+        .iter()
+        .filter(|f| mapping.of_field(f.id).is_some())
+        .cloned()
+        .collect();
     let directory = Directory {
         company_id,
         people: people::all(db, company_id).await?,
         groups: crate::db::groups::all(db, company_id).await?,
+        field_values: field_values::of_fields(db, &mapped).await?,
     };
     let rules = Rules {
         today: today_in(&company.time_zone),
         gender_choices: company.gender_choices.clone(),
         provider: snapshot.provider,
-        selection: match selection {
+        selection: match unsaved.selection {
             Some(s) => s,
             None => sync_rules::selection(db, company_id, snapshot.provider).await?,
         },
+        mapping,
+        fields,
     };
     let plan = reconcile(&directory, snapshot, &rules);
     let settings = company.pause();
@@ -258,21 +286,21 @@ pub async fn preview(
     ctx: &SyncContext,
     company_id: i64,
 ) -> Result<Result<(Planned, Option<Refusal>), FetchError>, StartError> {
-    preview_with(ctx, company_id, None).await
+    preview_with(ctx, company_id, Unsaved::default()).await
 }
 
-/// [`preview`] with `selection` in place of the stored who-is-synced rules when given.
+/// [`preview`] with the `unsaved` rules or mapping in place of the stored ones where given.
 pub async fn preview_with(
     ctx: &SyncContext,
     company_id: i64,
-    selection: Option<Selection>,
+    unsaved: Unsaved,
 ) -> Result<Result<(Planned, Option<Refusal>), FetchError>, StartError> {
     let creds = credentials(ctx, company_id).await?;
     let snapshot = match ctx.providers.fetch(&creds).await {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let planned = plan_with(&ctx.db, company_id, &snapshot, selection).await?;
+    let planned = plan_with(&ctx.db, company_id, &snapshot, unsaved).await?;
     let refusal = guard(&planned.plan, &planned.directory, &planned.settings, None).err();
     Ok(Ok((planned, refusal)))
 }

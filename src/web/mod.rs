@@ -115,6 +115,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/integrations/{provider}/rules",
             get(integrations::rules_form).post(integrations::rules_save),
+        )
+        .route(
+            "/integrations/{provider}/fields",
+            get(integrations::fields_form).post(integrations::fields_save),
         );
 
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))

@@ -4,6 +4,7 @@
 mod access;
 mod connect;
 mod connect_review;
+mod fields_page;
 mod history;
 mod history_page;
 mod key;

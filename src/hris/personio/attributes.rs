@@ -12,6 +12,9 @@ use crate::hris::clean;
 pub struct Offered {
     pub info: AttributeInfo,
     pub options: Vec<String>,
+    /// Personio's name for the attribute across accounts (`date_of_birth` names the custom
+    /// attribute the sync reads as the birth date); `None` where the provider has none.
+    pub universal_id: Option<String>,
 }
 
 /// Reads the listing; `Err` says what is wrong with it. Entries without a key are left out (they
@@ -51,6 +54,10 @@ pub fn parse_listing(bytes: &[u8]) -> Result<Vec<Offered>, String> {
                     kind: text("type").unwrap_or_else(|| "standard".to_owned()),
                 },
                 options,
+                universal_id: a
+                    .get("universal_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             })
         })
         .collect())

@@ -96,6 +96,7 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
             })
             .collect(),
         groups: f.groups.into_iter().map(|g| group(g.id, &g.name)).collect(),
+        field_values: Default::default(),
     };
     let people = f
         .snapshot
@@ -135,6 +136,8 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
         gender_choices: f.gender_choices,
         provider: f.provider,
         selection: Default::default(),
+        mapping: Default::default(),
+        fields: Vec::new(),
     };
     let s = Snapshot {
         provider: f.provider,

@@ -8,6 +8,7 @@ mod fixture;
 mod groups;
 mod guard;
 mod managers;
+mod mapping;
 mod matching;
 mod perf;
 mod plan;
@@ -95,6 +96,7 @@ pub fn dir(people: Vec<Person>) -> Directory {
         company_id: COMPANY,
         people,
         groups: Vec::new(),
+        field_values: Default::default(),
     }
 }
 
@@ -127,6 +129,8 @@ pub fn rules() -> Rules {
         gender_choices: vec!["male".to_string(), "female".to_string()],
         provider: Provider::Personio,
         selection: Default::default(),
+        mapping: Default::default(),
+        fields: Vec::new(),
     }
 }
 

@@ -110,6 +110,7 @@ fn build_directory(raw: Vec<RawPerson>, groups: Vec<(usize, bool)>) -> Directory
                 name: GROUPS[name].to_string(),
             })
             .collect(),
+        field_values: Default::default(),
     }
 }
 

@@ -9,7 +9,7 @@ use axum::{
 };
 
 use crate::{
-    db::{audit, custom_fields, field_values, search_keys},
+    db::{audit, custom_fields, field_mappings, field_values, search_keys},
     directory::{CustomField, FieldKind},
     web::{AppError, AppState, Manager, form::FormData, layout::Layout},
 };
@@ -21,6 +21,8 @@ pub(crate) struct DeletePage {
     field: CustomField,
     /// How many people have a value.
     people: i64,
+    /// "Personio fills it from “T-shirt size”": the mapping that goes with the field.
+    filled_by: Option<String>,
     /// Shown when the form came back without the confirmation ticked.
     error: Option<&'static str>,
 }
@@ -37,6 +39,9 @@ async fn delete_page(
     Ok(DeletePage {
         layout: Layout::new(user, "settings", format!("Delete {}", field.label)),
         people: custom_fields::people_with_value(&state.db, id).await?,
+        filled_by: field_mappings::filling(&state.db, user.company_id(), id)
+            .await?
+            .map(|(p, label)| format!("{p} fills {} from “{label}”", field.label)),
         field,
         error,
     })

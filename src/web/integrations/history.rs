@@ -197,6 +197,7 @@ fn action_label(action: &str) -> &'static str {
         crate::web::fields::AUDIT_ACTION => "Fields changed",
         "alerts" => "Sync alerts",
         "sync_rules" => "Who is synced",
+        super::field_mapping::AUDIT_ACTION => "Fields mapping changed",
         _ => "Event",
     }
 }

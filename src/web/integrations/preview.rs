@@ -91,9 +91,9 @@ pub async fn preview(
         .map(|h| ChangeRow {
             person_id: existing(h.person),
             person_name: h.person_name,
-            field: h.field.label(),
+            field: h.field.label().to_string(),
             before: h.before.unwrap_or_default(),
-            after: match (h.field, h.after) {
+            after: match (&h.field, h.after) {
                 (HistoryField::Created, Some(a)) => initial_summary(&a),
                 (_, a) => a.unwrap_or_default(),
             },

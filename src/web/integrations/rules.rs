@@ -58,7 +58,7 @@ fn url(provider: Provider) -> String {
 }
 
 /// The connected provider named by the path, or where to go instead.
-async fn connected(
+pub(super) async fn connected(
     state: &AppState,
     company_id: i64,
     segment: &str,
@@ -73,13 +73,14 @@ async fn connected(
     }
 }
 
-async fn page(
+/// What the connected provider offers (for Personio: what the credential may read), or why it
+/// could not be listed.
+pub(super) async fn offered(
     state: &AppState,
-    user: &crate::web::CurrentUser,
+    company_id: i64,
     provider: Provider,
-) -> Result<RulesPage, AppError> {
-    let company_id = user.company_id();
-    let (offered, unavailable) = match run::credentials(&state.sync, company_id).await {
+) -> Result<(Vec<Offered>, Option<String>), AppError> {
+    Ok(match run::credentials(&state.sync, company_id).await {
         Ok(creds) => match state.sync.providers.attributes(&creds).await {
             Ok(list) => (list, None),
             Err(e) => (
@@ -90,7 +91,15 @@ async fn page(
         Err(StartError::Key(p)) => (Vec::new(), Some(run::key_message(p))),
         Err(StartError::NotConnected) => return Err(AppError::NotFound),
         Err(e) => return Err(AppError::Internal(e.into())),
-    };
+    })
+}
+
+async fn page(
+    state: &AppState,
+    user: &crate::web::CurrentUser,
+    provider: Provider,
+) -> Result<RulesPage, AppError> {
+    let (offered, unavailable) = offered(state, user.company_id(), provider).await?;
     Ok(RulesPage {
         layout: Layout::new(
             user,
@@ -184,7 +193,16 @@ pub async fn rules_save(
         tx.commit().await?;
         return Ok(Redirect::to(&format!("{}?saved=1", url(provider))).into_response());
     }
-    match run::preview_with(&state.sync, company_id, Some(selection)).await {
+    match run::preview_with(
+        &state.sync,
+        company_id,
+        run::Unsaved {
+            selection: Some(selection),
+            ..Default::default()
+        },
+    )
+    .await
+    {
         Ok(Ok((planned, refusal))) => {
             let plan = &planned.plan;
             p.preview = Some(Outcome {

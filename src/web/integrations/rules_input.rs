@@ -115,6 +115,7 @@ mod tests {
                 kind: "standard".into(),
             },
             options: vec![],
+            universal_id: None,
         }]
     }
 

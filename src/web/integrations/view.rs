@@ -166,16 +166,22 @@ pub fn duration(ms: i64) -> String {
 pub struct ChangeRow {
     pub person_id: Option<i64>,
     pub person_name: String,
-    pub field: &'static str,
+    pub field: String,
     pub before: String,
     pub after: String,
 }
 
 /// A created person's initial values in one line: "Job: Engineer · Hire date: 1 Mar 2024 · …".
 pub fn initial_summary(after: &str) -> String {
-    crate::sync::history::initial_values(after)
+    use crate::sync::history::{CUSTOM, initial_custom_values, initial_values};
+    let custom = initial_custom_values(after).into_iter().map(|(k, v)| {
+        let label = k.strip_prefix(CUSTOM).unwrap_or(&k).to_string();
+        format!("{label}: {v}")
+    });
+    initial_values(after)
         .into_iter()
         .map(|(a, v)| format!("{}: {}", a.label(), a.show(&v)))
+        .chain(custom)
         .collect::<Vec<_>>()
         .join(" · ")
 }

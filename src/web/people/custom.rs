@@ -78,6 +78,27 @@ pub fn submitted(fields: &[CustomField], form: &FormData) -> Vec<CustomInput> {
         .collect()
 }
 
+/// The inputs with the stored value of every field the connected HRIS fills (`locks`): a value
+/// submitted for a locked field is not taken.
+pub fn keep_locked(
+    inputs: Vec<CustomInput>,
+    stored: &HashMap<i64, FieldValue>,
+    locks: &crate::hris::ownership::Locks,
+) -> Vec<CustomInput> {
+    inputs
+        .into_iter()
+        .map(|mut i| {
+            if locks.locks_field(i.field.id) {
+                i.typed = stored
+                    .get(&i.field.id)
+                    .map(FieldValue::typed)
+                    .unwrap_or_default();
+            }
+            i
+        })
+        .collect()
+}
+
 /// Checks each input: the values to store (None clears the field), with every problem added to
 /// `errors` under the input's name.
 pub fn check(

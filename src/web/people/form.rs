@@ -168,6 +168,10 @@ async fn save(
         None => (Values::from_form(&form), Locks::none()),
     };
     values.custom = custom::submitted(&fields, &form);
+    if let Some(pid) = id {
+        let stored = field_values::of_person(&state.db, &fields, pid).await?;
+        values.custom = custom::keep_locked(values.custom, &stored, &locks);
+    }
     let mut errors = Errors::default();
     let custom_values = custom::check(&values.custom, &mut errors);
     let mut choices = c.gender_choices.clone();
@@ -226,7 +230,10 @@ async fn save(
         Err(e) => return Err(e.into()),
     };
     people::set_groups(&mut tx, company, person_id, &values.group_ids).await?;
-    for (field, value) in &custom_values {
+    for (field, value) in custom_values
+        .iter()
+        .filter(|(f, _)| !locks.locks_field(f.id))
+    {
         field_values::set(&mut tx, person_id, field, value.as_ref()).await?;
     }
     search_keys::refold(&mut tx, company, person_id).await?;

@@ -22,7 +22,7 @@ pub struct RunChanges {
 
 /// One change, in words.
 pub struct Line {
-    pub label: &'static str,
+    pub label: String,
     /// "Engineer → Senior Engineer", or a created person's initial values.
     pub text: String,
     pub reason: Option<String>,
@@ -60,6 +60,11 @@ fn line(c: PersonChange) -> Line {
             crate::web::integrations::initial_summary(c.after.as_deref().unwrap_or_default())
         }
         Some(HistoryField::Attribute(a)) => before_after(a, c.before, c.after),
+        Some(HistoryField::Custom(_)) => format!(
+            "{} → {}",
+            c.before.as_deref().unwrap_or("—"),
+            c.after.as_deref().unwrap_or("—")
+        ),
         None => format!(
             "{} → {}",
             c.before.unwrap_or_default(),
@@ -67,7 +72,7 @@ fn line(c: PersonChange) -> Line {
         ),
     };
     Line {
-        label: field.map_or("Other", |f| f.label()),
+        label: field.map_or_else(|| "Other".to_string(), |f| f.label().to_string()),
         text,
         reason: c.reason,
     }

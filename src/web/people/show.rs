@@ -26,8 +26,8 @@ pub(crate) struct ShowPage {
     manager: Option<Person>,
     reports: Vec<people::ListItem>,
     groups: Vec<Group>,
-    /// The company's custom fields: label, and the value as shown ("" for none).
-    custom: Vec<(String, String)>,
+    /// The company's custom fields: id, label, and the value as shown ("" for none).
+    custom: Vec<(i64, String, String)>,
     can_edit: bool,
     locks: Locks,
     /// "Synced from Personio · Personio ID 42 · last synced …", or the released note.
@@ -54,6 +54,10 @@ pub struct SyncNote {
 }
 
 impl ShowPage {
+    /// Whether the custom field `id` is locked on this person (the HRIS's mapping fills it).
+    fn field_locked(&self, id: &i64) -> bool {
+        self.locks.locks_field(*id)
+    }
     /// Whether the attribute `key` is locked on this person.
     fn locked(&self, key: &str) -> bool {
         Attribute::parse(key).is_some_and(|a| self.locks.locks(a))
@@ -100,7 +104,7 @@ pub(crate) async fn show(
         .iter()
         .map(|f| {
             let shown = values.get(&f.id).map(|v| v.show()).unwrap_or_default();
-            (f.label.clone(), shown)
+            (f.id, f.label.clone(), shown)
         })
         .collect();
     let connection = integrations::connection(&state.db, company).await?;

@@ -15,6 +15,7 @@ const GETS: &[&str] = &[
     "/settings/integrations/personio/connect",
     "/settings/integrations/kiwihr/connect",
     "/settings/integrations/personio/rules",
+    "/settings/integrations/personio/fields",
 ];
 
 const POSTS: &[&str] = &[
@@ -25,6 +26,7 @@ const POSTS: &[&str] = &[
     "/settings/integrations/personio/connect",
     "/settings/integrations/kiwihr/connect",
     "/settings/integrations/personio/rules",
+    "/settings/integrations/personio/fields",
 ];
 
 backends_with_fakes! {
