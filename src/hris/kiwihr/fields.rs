@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use serde_json::{Map, Value};
 
-use crate::hris::{AttributeInfo, HrisAttribute};
+use crate::hris::{AttributeInfo, AttributeList, HrisAttribute};
 
 /// `(GraphQL field, label, GraphQL type)`, in the order the listing shows them. Each must be
 /// selected by [`super::USERS_QUERY`] (a test checks that).
@@ -49,7 +49,7 @@ pub fn listing() -> Vec<AttributeInfo> {
 }
 
 /// Every listed field the reply carries for `user` (a field left out of the reply is not kept).
-pub fn attributes(user: &Map<String, Value>) -> Vec<HrisAttribute> {
+pub fn attributes(user: &Map<String, Value>) -> AttributeList {
     INFOS
         .iter()
         .filter_map(|info| {
@@ -106,7 +106,7 @@ mod tests {
             "manager": {"id": "7", "email": "boss@example.com"}, "isActive": true,
             "employmentStartDate": "2021-03-01T00:00:00.000Z", "nationality": null});
         let got = attributes(user.as_object().unwrap());
-        let value = |k: &str| got.iter().find(|a| a.key() == k).map(|a| a.value.as_str());
+        let value = |k: &str| got.iter().find(|a| a.key() == k).map(|a| a.value);
         assert_eq!(value("firstName"), Some("Lena"));
         assert_eq!(value("location"), Some("Berlin"));
         assert_eq!(value("teams"), Some("Design, Web"));
