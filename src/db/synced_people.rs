@@ -9,6 +9,9 @@ use std::collections::HashMap;
 
 use crate::{db::Tx, directory::search, on_tx, sync::NewPerson};
 
+/// A person's new manager (none: no manager), by id.
+pub type Link = (i64, Option<i64>);
+
 /// Rows per multi-row statement on SQLite: 18 binds a row stays far below its 32,766 variables.
 const SQLITE_CHUNK: usize = 500;
 
@@ -51,23 +54,14 @@ pub async fn insert(
     company_id: i64,
     people: &[NewPerson],
     ids: &[i64],
-    links: &[(i64, Option<i64>)],
-) -> sqlx::Result<Vec<(i64, Option<i64>)>> {
+    links: &[Link],
+) -> sqlx::Result<Vec<Link>> {
     let chunk = if matches!(tx, Tx::Postgres(_)) {
         POSTGRES_CHUNK
     } else {
         SQLITE_CHUNK
     };
-    let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let mut managers: Vec<Option<i64>> = vec![None; people.len()];
-    let mut rest: Vec<(i64, Option<i64>)> = Vec::new();
-    for (person, manager) in last_links(links) {
-        let new_manager_chunk = manager.and_then(|m| index.get(&m)).map(|j| j / chunk);
-        match index.get(&person) {
-            Some(&i) if new_manager_chunk.is_none_or(|c| c <= i / chunk) => managers[i] = manager,
-            _ => rest.push((person, manager)),
-        }
-    }
+    let (managers, rest) = split_links(ids, links, chunk);
     let now = crate::db::now();
     for (n, rows) in people.chunks(chunk).enumerate() {
         let at = n * chunk;
@@ -145,11 +139,7 @@ const LINK_CHUNK: usize = 1_000;
 
 /// Sets many people's managers: one `update … from (values …)` per [`LINK_CHUNK`]. When a
 /// person appears more than once the last link wins, as with one update each.
-pub async fn set_managers(
-    tx: &mut Tx,
-    company_id: i64,
-    links: &[(i64, Option<i64>)],
-) -> sqlx::Result<()> {
+pub async fn set_managers(tx: &mut Tx, company_id: i64, links: &[Link]) -> sqlx::Result<()> {
     let links = last_links(links);
     let now = crate::db::now();
     if let Tx::Postgres(t) = tx {
@@ -184,8 +174,24 @@ pub async fn set_managers(
     Ok(())
 }
 
+/// Each new person's manager in the insert (in the order of `ids`, inserted `chunk` a statement)
+/// and the links left for an update: of people not new, or to a new manager of a later chunk.
+fn split_links(ids: &[i64], links: &[Link], chunk: usize) -> (Vec<Option<i64>>, Vec<Link>) {
+    let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut managers: Vec<Option<i64>> = vec![None; ids.len()];
+    let mut rest = Vec::new();
+    for (person, manager) in last_links(links) {
+        let new_manager_chunk = manager.and_then(|m| index.get(&m)).map(|j| j / chunk);
+        match index.get(&person) {
+            Some(&i) if new_manager_chunk.is_none_or(|c| c <= i / chunk) => managers[i] = manager,
+            _ => rest.push((person, manager)),
+        }
+    }
+    (managers, rest)
+}
+
 /// The last link of each person, in the order of those last links.
-fn last_links(links: &[(i64, Option<i64>)]) -> Vec<(i64, Option<i64>)> {
+fn last_links(links: &[Link]) -> Vec<Link> {
     let mut last: HashMap<i64, usize> = HashMap::with_capacity(links.len());
     for (i, (person, _)) in links.iter().enumerate() {
         last.insert(*person, i);
@@ -196,4 +202,27 @@ fn last_links(links: &[(i64, Option<i64>)]) -> Vec<(i64, Option<i64>)> {
         .filter(|(i, (p, _))| last.get(p) == Some(i))
         .map(|(_, l)| *l)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_go_into_the_insert_unless_their_manager_comes_in_a_later_statement() {
+        // New people 10..=15, inserted two a statement; 1 is already in the directory.
+        let ids = [10, 11, 12, 13, 14, 15];
+        let links = [
+            (10, Some(1)),  // an existing manager: in the insert
+            (11, Some(10)), // the same statement: in the insert
+            (12, Some(15)), // a later statement: updated after
+            (13, Some(11)), // an earlier statement: in the insert
+            (1, Some(14)),  // an existing person: updated after
+            (14, Some(12)),
+            (14, None), // the last link of a person wins
+        ];
+        let (managers, rest) = split_links(&ids, &links, 2);
+        assert_eq!(managers, [Some(1), Some(10), None, Some(11), None, None]);
+        assert_eq!(rest, [(12, Some(15)), (1, Some(14))]);
+    }
 }
