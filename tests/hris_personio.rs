@@ -706,7 +706,7 @@ async fn fields_arrive_as_the_hris_holds_them() {
             .unwrap();
         assert!(languages.value.contains(", "), "{languages:?}");
         // Every attribute the fake sent is kept, the rule fields included.
-        let kept = |key: &str| got.attribute(key).map(|a| a.value.clone());
+        let kept = |key: &str| got.attribute(key).map(|a| a.value.to_owned());
         assert_eq!(
             kept("employment_type").as_deref(),
             Some(want.employment_type)

@@ -3,12 +3,14 @@
 //! does not run it.
 //!
 //! Flags: `--people N` (default 50,000), `--no-pages` (skip the wrk load test), `--pages-only`
-//! (only figure 8, after one first sync), `--many-companies` (only the 200 × 500 PostgreSQL
+//! (only figure 8, after one first sync), `--first-sync-only` (only figures 1, 2 for Personio
+//! and 6), `--many-companies` (only the 200 × 500 PostgreSQL
 //! morning run), `--logins` (only figure 10: memory under 200 concurrent logins),
 //! `--queue-latency [--idle-minutes N]` (only figure 11: queued → running after N idle minutes,
 //! default 10).
 
 mod fields;
+mod first;
 mod logins;
 mod many;
 mod memory;
@@ -57,6 +59,8 @@ fn main() -> anyhow::Result<()> {
         rt.block_on(logins::measure(&mut t))?;
     } else if args.iter().any(|a| a == "--many-companies") {
         rt.block_on(many::run(&mut t))?;
+    } else if args.iter().any(|a| a == "--first-sync-only") {
+        rt.block_on(first::only(&mut t, people))?;
     } else if args.iter().any(|a| a == "--pages-only") {
         rt.block_on(pages::only(&mut t, people))?;
     } else {

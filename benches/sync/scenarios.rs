@@ -69,38 +69,6 @@ pub async fn timed_run(ctx: &SyncContext, company_id: i64) -> anyhow::Result<(Du
     Ok((took, report))
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// Size of one page of the fake's JSON, per person.
-async fn bytes_per_person(fake: &FakePersonio) -> anyhow::Result<usize> {
-    let http = reqwest::Client::new();
-    let auth: serde_json::Value = http
-        .post(format!("{}/v1/auth", fake.base_url()))
-        .json(&serde_json::json!({"client_id": fake.client_id(), "client_secret": fake.client_secret()}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = auth["data"]["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let body = http
-        .get(format!(
-            "{}/v1/company/employees?limit=100&offset=0",
-            fake.base_url()
-        ))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .bytes()
-        .await?;
-    Ok(body.len() / 100)
-}
-
 /// Changes the position of every 100th person with an email (the people Roster has).
 fn change_one_percent(fake: &FakePersonio, round: u32) -> i64 {
     let ids: Vec<u64> = fake
@@ -126,25 +94,7 @@ pub async fn run(t: &mut Table, n: usize, with_pages: bool) -> anyhow::Result<()
     let creds = setup::personio_creds(&fake);
 
     // 1. Fetch floor.
-    let per_person = bytes_per_person(&fake).await?;
-    let mut runs = Vec::new();
-    let mut pages = 0;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let snap = providers.fetch(&creds).await?;
-        runs.push(start.elapsed());
-        pages = snap.pages;
-    }
-    let floor = median(runs);
-    let f = floor.as_secs_f64();
-    t.add(
-        format!("1. fetch floor: Personio, {n} people, {pages} pages"),
-        secs(floor),
-        Some(1.0),
-        "reference",
-        None,
-        format!("median of 3; {per_person} bytes of JSON a person"),
-    );
+    let f = crate::first::fetch_floor(t, &fake, &providers, &creds, n).await?;
 
     let mut round = 0;
     let mut kept: Option<BenchDb> = None;
@@ -152,24 +102,9 @@ pub async fn run(t: &mut Table, n: usize, with_pages: bool) -> anyhow::Result<()
         let label = backend.label();
         let bdb = BenchDb::new(backend).await?;
         let ctx = setup::context(&bdb.db, providers.clone());
-        let company = setup::connected_company(&ctx, "bench", &creds).await?;
 
         // 2. First sync.
-        let (took, r) = timed_run(&ctx, company).await?;
-        let ratio = took.as_secs_f64() / f;
-        t.add(
-            format!("2. first sync, Personio → {label}"),
-            secs(took),
-            Some(ratio),
-            "≤ 2.0×",
-            Some(within(ratio, 2.0)),
-            format!(
-                "{} created; {}; {}",
-                r.tally.created,
-                phases(&r.phases),
-                at_floor(&r.phases, f)
-            ),
-        );
+        let company = crate::first::first_sync(t, backend, &bdb, &providers, &creds, f).await?;
 
         // 3. Unchanged re-sync.
         let before = setup::max_updated(&bdb.db, company).await?;
@@ -270,7 +205,7 @@ async fn reconcile_alone(
         runs.push(start.elapsed());
         updated = plan.counts.updated;
     }
-    let took = median(runs);
+    let took = crate::first::median(runs);
     t.add(
         format!(
             "5. reconcile alone, {} vs {} people, 1 % changed",

@@ -31,6 +31,7 @@ pub mod search_keys;
 pub mod sync_alerts;
 pub mod sync_rules;
 pub mod sync_runs;
+pub mod synced_people;
 
 use std::{str::FromStr, time::Duration};
 

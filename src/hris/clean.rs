@@ -128,14 +128,11 @@ pub fn person(p: &mut HrisPerson) {
     }
     // Attribute values are shown on pages and compared by rules; their labels are cleaned once
     // per page, where the parser makes the shared description ([`plain`]).
-    for a in &mut p.attributes {
-        if a.value
-            .chars()
+    p.attributes.rewrite_values(|v| {
+        v.chars()
             .any(|c| c.is_control() || is_bidi_control(c))
-        {
-            a.value = strip(&a.value).0;
-        }
-    }
+            .then(|| strip(v).0)
+    });
     // The parsers' own notes may quote what was sent.
     for note in &mut p.problems {
         *note = strip(note).0;

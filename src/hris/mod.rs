@@ -1,6 +1,7 @@
 //! HRIS clients: each turns its provider's JSON into our own [`Snapshot`] and knows nothing of the
 //! database. A client returns every page or an error, never a part.
 
+mod attribute_list;
 pub mod clean;
 pub mod kiwihr;
 pub mod ownership;
@@ -12,6 +13,7 @@ pub mod secret;
 mod snapshot;
 pub mod transport;
 
+pub use attribute_list::{Attr, AttributeList};
 pub use snapshot::{
     AttributeInfo, Field, HrisAttribute, HrisPerson, ManagerRef, Provider, Snapshot,
 };

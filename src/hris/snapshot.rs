@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use time::Date;
 
+use super::attribute_list::{Attr, AttributeList};
+
 /// Which HRIS a snapshot, integration or synced person belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -148,7 +150,7 @@ pub struct HrisPerson {
     pub groups: Field<Vec<String>>,
     /// Every attribute the provider sent for this person, in the order it sent them; the typed
     /// fields above are read from the same answer. Rules on who is synced read these.
-    pub attributes: Vec<HrisAttribute>,
+    pub attributes: AttributeList,
     /// Per-person data problems the client worked around (e.g. an unparseable date, kept as
     /// `Field::NotShared`/`None`): reported in the run, never a reason to abort the sync.
     pub problems: Vec<String>,
@@ -156,8 +158,8 @@ pub struct HrisPerson {
 
 impl HrisPerson {
     /// The attribute with this key, when the provider sent it for this person.
-    pub fn attribute(&self, key: &str) -> Option<&HrisAttribute> {
-        self.attributes.iter().find(|a| a.key() == key)
+    pub fn attribute(&self, key: &str) -> Option<Attr<'_>> {
+        self.attributes.get(key)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::{
     db::{
         Tx, custom_fields, field_values, groups, integrations, people, search_keys,
         sync_runs::{self, Change, Note},
+        synced_people,
     },
     session_store,
 };
@@ -39,8 +40,9 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i6
         }
     }
     // Creates, manager links, membership adds and history rows come by the thousand in a first
-    // sync: multi-row statements, in the same order as one statement each would run.
-    let ids = people::insert_synced_many(tx, company, &plan.creates).await?;
+    // sync: multi-row statements, in the same order as one statement each would run. The new
+    // people's ids come first, so most manager links go into the insert itself.
+    let ids = synced_people::reserve_ids(tx, plan.creates.len()).await?;
     let new_people: HashMap<usize, i64> = plan
         .creates
         .iter()
@@ -60,7 +62,8 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i6
         .iter()
         .filter_map(|m| Some((person(m.person)?, m.manager.and_then(person))))
         .collect();
-    people::set_managers(tx, company, &links).await?;
+    let rest = synced_people::insert(tx, company, &plan.creates, &ids, &links).await?;
+    synced_people::set_managers(tx, company, &rest).await?;
     for m in &plan.membership_removes {
         if let (Some(p), Some(g)) = (person(m.person), group(m.group)) {
             groups::remove_member(tx, company, g, p).await?;

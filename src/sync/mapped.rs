@@ -113,7 +113,7 @@ pub(super) fn plan_mapped(
             let Some(attr) = e.hp.attribute(&t.mapped.key) else {
                 continue;
             };
-            let want = match t.value_of(&attr.value) {
+            let want = match t.value_of(attr.value) {
                 Ok(v) => v,
                 Err(why) => {
                     plan.warnings.push(PersonNote {

@@ -96,7 +96,7 @@ impl Selection {
                     rule.describe()
                 ));
             };
-            let hit = rule.matches(&attr.value);
+            let hit = rule.matches(attr.value);
             let left_out = match rule.effect {
                 Effect::Exclude => hit,
                 Effect::Include => !hit,

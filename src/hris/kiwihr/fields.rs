@@ -1,12 +1,12 @@
 //! The kiwiHR user fields the sync reads, with our labels: kiwiHR has no attribute listing (its
 //! schema is fixed, kiwihr.md §3), so this list is what Roster offers for rules on kiwiHR data,
-//! and what every synced user keeps in the snapshot as [`HrisAttribute`]s.
+//! and what every synced user keeps in the snapshot as its [`AttributeList`].
 
 use std::sync::{Arc, LazyLock};
 
 use serde_json::{Map, Value};
 
-use crate::hris::{AttributeInfo, HrisAttribute};
+use crate::hris::{AttributeInfo, AttributeList};
 
 /// `(GraphQL field, label, GraphQL type)`, in the order the listing shows them. Each must be
 /// selected by [`super::USERS_QUERY`] (a test checks that).
@@ -49,17 +49,19 @@ pub fn listing() -> Vec<AttributeInfo> {
 }
 
 /// Every listed field the reply carries for `user` (a field left out of the reply is not kept).
-pub fn attributes(user: &Map<String, Value>) -> Vec<HrisAttribute> {
-    INFOS
+/// A user with every field (the usual case) shares one list of descriptions with the others.
+pub fn attributes(user: &Map<String, Value>) -> AttributeList {
+    static ALL: LazyLock<Arc<[Arc<AttributeInfo>]>> = LazyLock::new(|| INFOS.as_slice().into());
+    let sent: Vec<(&Arc<AttributeInfo>, &Value)> = INFOS
         .iter()
-        .filter_map(|info| {
-            let v = user.get(&info.key)?;
-            Some(HrisAttribute {
-                info: info.clone(),
-                value: text(&info.kind, v),
-            })
-        })
-        .collect()
+        .filter_map(|info| Some((info, user.get(&info.key)?)))
+        .collect();
+    let infos = if sent.len() == INFOS.len() {
+        ALL.clone()
+    } else {
+        sent.iter().map(|(info, _)| Arc::clone(info)).collect()
+    };
+    AttributeList::new(infos, sent.iter().map(|(info, v)| text(&info.kind, v)))
 }
 
 /// A value as text: objects by `name` (a manager by email), lists joined, dates cut to the day.
@@ -106,7 +108,7 @@ mod tests {
             "manager": {"id": "7", "email": "boss@example.com"}, "isActive": true,
             "employmentStartDate": "2021-03-01T00:00:00.000Z", "nationality": null});
         let got = attributes(user.as_object().unwrap());
-        let value = |k: &str| got.iter().find(|a| a.key() == k).map(|a| a.value.as_str());
+        let value = |k: &str| got.iter().find(|a| a.key() == k).map(|a| a.value);
         assert_eq!(value("firstName"), Some("Lena"));
         assert_eq!(value("location"), Some("Berlin"));
         assert_eq!(value("teams"), Some("Design, Web"));

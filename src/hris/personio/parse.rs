@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use time::Date;
 
 use crate::directory::Attribute;
-use crate::hris::{AttributeInfo, Field, HrisAttribute, HrisPerson, ManagerRef, clean};
+use crate::hris::{AttributeInfo, AttributeList, Field, HrisPerson, ManagerRef, clean};
 
 /// What this parser fills, so what Personio owns on a person linked to it (the tests below fail
 /// when the parser fills anything else). No employee number, no teams.
@@ -109,13 +109,17 @@ pub fn parse_page(bytes: &[u8]) -> Result<Page, ParseError> {
 }
 
 /// The page's attribute descriptions, one per key (while label and kind stay the same), so every
-/// person points at one shared description instead of carrying a copy of its label.
+/// person points at one shared description instead of carrying a copy of its label; and the
+/// last person's list of them, which the next person shares when they have the same attributes.
 #[derive(Default)]
-struct Infos(HashMap<String, (String, String, Arc<AttributeInfo>)>);
+struct Infos {
+    by_key: HashMap<String, (String, String, Arc<AttributeInfo>)>,
+    last: Option<Arc<[Arc<AttributeInfo>]>>,
+}
 
 impl Infos {
     fn get(&mut self, key: &str, label: &str, kind: &str) -> Arc<AttributeInfo> {
-        if let Some((l, k, info)) = self.0.get(key)
+        if let Some((l, k, info)) = self.by_key.get(key)
             && l == label
             && k == kind
         {
@@ -129,37 +133,46 @@ impl Infos {
             },
             kind: kind.to_owned(),
         });
-        self.0.insert(
+        self.by_key.insert(
             key.to_owned(),
             (label.to_owned(), kind.to_owned(), info.clone()),
         );
         info
     }
+
+    /// `list` as a shared list: the previous person's when it is the same descriptions.
+    fn list(&mut self, list: Vec<Arc<AttributeInfo>>) -> Arc<[Arc<AttributeInfo>]> {
+        if let Some(last) = &self.last
+            && last.len() == list.len()
+            && last.iter().zip(&list).all(|(a, b)| Arc::ptr_eq(a, b))
+        {
+            return last.clone();
+        }
+        let list: Arc<[Arc<AttributeInfo>]> = list.into();
+        self.last = Some(list.clone());
+        list
+    }
 }
 
 /// Every attribute of one employee as sent, with its label and kind (see [`HrisAttribute`]).
-fn attributes(attrs: &Map<String, Value>, infos: &mut Infos) -> Vec<HrisAttribute> {
-    attrs
-        .iter()
-        .map(|(key, env)| {
-            let label = env.get("label").and_then(Value::as_str).unwrap_or(key);
-            let kind = env
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("standard");
-            HrisAttribute {
-                info: infos.get(key, label, kind),
-                value: attribute_text(
-                    if DATE_KEYS.contains(&key.as_str()) {
-                        "date"
-                    } else {
-                        kind
-                    },
-                    value_of(env),
-                ),
-            }
-        })
-        .collect()
+fn attributes(attrs: &Map<String, Value>, infos: &mut Infos) -> AttributeList {
+    let mut list = Vec::with_capacity(attrs.len());
+    let mut values = Vec::with_capacity(attrs.len());
+    for (key, env) in attrs {
+        let label = env.get("label").and_then(Value::as_str).unwrap_or(key);
+        let kind = env
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("standard");
+        list.push(infos.get(key, label, kind));
+        let kind = if DATE_KEYS.contains(&key.as_str()) {
+            "date"
+        } else {
+            kind
+        };
+        values.push(attribute_text(kind, value_of(env)));
+    }
+    AttributeList::new(infos.list(list), values)
 }
 
 /// Standard attributes that are dates whatever kind an answer gives them.
@@ -485,14 +498,10 @@ mod tests {
         // Every attribute is kept as sent, standard and custom, with its label and kind.
         let shirt = p.attribute("dynamic_70112").unwrap();
         assert_eq!(
-            (
-                shirt.label(),
-                shirt.info.kind.as_str(),
-                shirt.value.as_str()
-            ),
+            (shirt.label(), shirt.info.kind.as_str(), shirt.value),
             ("T-shirt size", "list", "M")
         );
-        let kept = |key: &str| p.attribute(key).map(|a| a.value.as_str());
+        let kept = |key: &str| p.attribute(key).map(|a| a.value);
         assert_eq!(kept("department"), Some("Platform"));
         assert_eq!(kept("supervisor"), Some("4187199"));
         assert_eq!(kept("hire_date"), Some("2021-03-01"));
@@ -518,8 +527,8 @@ mod tests {
         assert_eq!(one.attribute("supervisor").unwrap().value, "Jonas Brandt");
         assert_eq!(two.attribute("office").unwrap().value, "");
         assert!(Arc::ptr_eq(
-            &one.attribute("office").unwrap().info,
-            &two.attribute("office").unwrap().info
+            one.attribute("office").unwrap().info,
+            two.attribute("office").unwrap().info
         ));
     }
 
@@ -630,7 +639,7 @@ mod tests {
         assert_eq!(p.source_id, "4");
         let values: Vec<&str> = ["dynamic_1", "dynamic_2", "dynamic_3"]
             .iter()
-            .map(|k| p.attribute(k).unwrap().value.as_str())
+            .map(|k| p.attribute(k).unwrap().value)
             .collect();
         assert_eq!(values, ["German, English", "42", "1990-05-17"]);
         assert_eq!(p.birth_date, Field::Value(date!(1990 - 05 - 17)));

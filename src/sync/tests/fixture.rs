@@ -127,7 +127,7 @@ fn load(text: &str) -> (Directory, Snapshot, Rules) {
                     email: None,
                 }),
                 groups: field(m, "groups"),
-                attributes: Vec::new(),
+                attributes: Default::default(),
             }
         })
         .collect();
