@@ -36,20 +36,15 @@ pub struct App {
 
 impl App {
     /// Opens and migrates the database, and builds the providers (with the operator's URL
-    /// overrides, and on PostgreSQL Personio's per-IP budget shared through the database by every
-    /// process of the deployment) and the credential key from `config`.
+    /// overrides, and Personio's per-IP budget shared through the database by every process of the
+    /// deployment) and the credential key from `config`.
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let db = open(&config).await?;
-        let mut providers = Providers::new(
+        let providers = Providers::new(
             config.personio_base_url.clone(),
             config.kiwihr_endpoint.clone(),
-        );
-        // On SQLite the budget stays per process for now: with it, another process's write was
-        // refused "database is locked" while a worker drained on SIGTERM (1 in 3 runs of the
-        // worker suite; cause not found yet). `db::pacing` keeps both backends, tested.
-        if matches!(db, Db::Postgres(_)) {
-            providers = providers.with_personio_budget(Arc::new(DbBudget::new(db.clone())));
-        }
+        )
+        .with_personio_budget(Arc::new(DbBudget::new(db.clone())));
         let secrets = SecretBox::load(config.secret_key.as_deref(), &config.data_dir)?;
         let sync = SyncContext {
             db,

@@ -15,8 +15,9 @@
 //!   permanent ones are not.
 //! - **Schedule**: every tick, each connected company whose morning is due ([`crate::sync::morning`]) gets one sync per local day,
 //!   the database deciding which process queues it ([`crate::jobs::Jobs::enqueue_scheduled`]).
-//! - **Shutdown**: on stop, no new job is taken; a running sync gets [`WorkerSettings::grace`] to
-//!   finish (apply is one transaction, so one cut short changes nothing and is re-run later).
+//! - **Shutdown**: on stop, no new sync starts (a job taken meanwhile goes back to the queue); a
+//!   running sync gets [`WorkerSettings::grace`] to finish (apply is one transaction, so one cut
+//!   short changes nothing and is re-run later).
 
 mod health;
 mod housekeeping;

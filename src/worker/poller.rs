@@ -112,9 +112,16 @@ pub(super) async fn run_generation(
     }
 }
 
-/// Drives the worker's event stream. On stop, on a backend error or on a stalled poller, the
-/// worker is told to stop taking jobs; running syncs get `settings.grace` to finish, then the
-/// generation is dropped (an abandoned sync changes nothing and runs again).
+/// Drives the worker's event stream. On a backend error or on a stalled poller, the worker is
+/// told to stop taking jobs; running syncs get `settings.grace` to finish, then the generation is
+/// dropped (an abandoned sync changes nothing and runs again).
+///
+/// On stop (shutdown) apalis is told to stop only once no sync runs; until then it keeps polling
+/// and the runner hands back what it takes. Why: told to stop while tasks run, apalis stops
+/// polling its backend at once, and a fetch in flight at that moment stays half done until the
+/// last task ends. On SQLite that fetch is a write transaction, so it held the database's write
+/// lock through the drain: the running sync's own writes (and every other process's) waited the
+/// busy timeout and failed with "database is locked".
 async fn drive<S, E>(
     stream: S,
     context: &Mutex<Option<WorkerContext>>,
@@ -135,6 +142,7 @@ where
         }
     };
     let mut stopping = false;
+    let mut wound_down = false;
     let mut failure: Option<String> = None;
     let deadline = tokio::time::sleep(Duration::MAX / 4);
     let mut deadline = pin!(deadline);
@@ -156,7 +164,6 @@ where
             _ = &mut stop_signal, if !stopping => {
                 tracing::info!("worker stopping: no new syncs are taken; running ones may finish");
                 stopping = true;
-                wind_down();
             }
             _ = &mut deadline, if armed => {
                 tracing::warn!(grace_secs = settings.grace.as_secs(), "a sync did not finish in time; it is abandoned and will run again");
@@ -178,6 +185,10 @@ where
                 }
             }
         }
+        if stopping && !wound_down && idle(context) {
+            wound_down = true;
+            wind_down();
+        }
         if (stopping || failure.is_some()) && !armed {
             armed = true;
             deadline
@@ -185,4 +196,13 @@ where
                 .reset(tokio::time::Instant::now() + settings.grace);
         }
     }
+}
+
+/// Whether no job runs in this generation (or it has not started one).
+fn idle(context: &Mutex<Option<WorkerContext>>) -> bool {
+    context
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .is_none_or(|ctx| ctx.task_count() == 0)
 }

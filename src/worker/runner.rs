@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use apalis::prelude::{BoxDynError, Data, WorkerContext};
+use tokio::sync::watch;
 
 use crate::{
     db::{self, integrations, sync_runs},
@@ -22,6 +23,8 @@ pub(super) struct Runner {
     pub(super) ctx: SyncContext,
     pub(super) jobs: Jobs,
     pub(super) settings: WorkerSettings,
+    /// Turns true on shutdown: jobs taken after that are handed back, not run.
+    pub(super) stop: watch::Receiver<bool>,
 }
 
 pub(super) async fn handle(
@@ -37,6 +40,16 @@ pub(super) async fn handle(
 
 impl Runner {
     async fn handle(&self, job: SyncJob) -> anyhow::Result<()> {
+        if *self.stop.borrow() {
+            // Shutting down: the poller keeps polling until the running syncs finish (see
+            // `poller::drive`), so a job it takes now goes back to the queue, unstarted and
+            // with its attempts unchanged.
+            tracing::info!(
+                company = job.company_id,
+                "shutting down: the sync goes back to the queue"
+            );
+            return self.jobs.push(&job, Some(self.settings.busy_retry)).await;
+        }
         let db = &self.ctx.db;
         let attempt = db::jobs::bump_attempt(db, &job.job_id, job.company_id).await?;
         if attempt > MAX_ATTEMPTS {

@@ -52,6 +52,7 @@ pub(super) async fn supervise(
         jobs: app.jobs.clone(),
         ctx: app.sync.clone(),
         settings: settings.clone(),
+        stop: stop.clone(),
     };
     let mut retry = FIRST_RETRY;
     let result = loop {

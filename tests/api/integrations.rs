@@ -15,6 +15,7 @@ mod panel;
 mod reasons;
 mod release;
 mod review;
+mod rules_kiwihr;
 mod rules_page;
 mod run_people;
 mod secrets;
