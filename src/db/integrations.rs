@@ -90,15 +90,23 @@ pub async fn insert(
 }
 
 /// The company's connection, for the lock rule (`None` when no HRIS is connected): its
-/// provider, what its credential did not read, and the custom fields its mapping fills.
+/// provider, what its credential did not read or its mapping does not sync, and the custom
+/// fields its mapping fills.
 pub async fn connection(db: &Db, company_id: i64) -> sqlx::Result<Option<Connection>> {
     let Some(i) = get(db, company_id).await? else {
         return Ok(None);
     };
     let mapping = crate::db::field_mappings::mapping(db, company_id, i.provider).await?;
+    // A built-in field set to "Don't sync" is not owned, like one the credential cannot read.
+    let mut unread = i.unread;
+    for a in mapping.not_synced() {
+        if !unread.contains(&a) {
+            unread.push(a);
+        }
+    }
     Ok(Some(Connection {
         provider: i.provider,
-        unread: i.unread,
+        unread,
         mapped: mapping.field_ids(),
     }))
 }

@@ -26,15 +26,43 @@ pub struct MappedField {
     pub add_choices: bool,
 }
 
-/// The mapping of one company for one provider; empty means no custom field is synced.
+/// An optional built-in field filled otherwise than by the seed's table: from another attribute
+/// (`key`), or not synced at all (`key: None`, as if the HRIS did not send it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuiltinMapped {
+    pub field: Attribute,
+    pub key: Option<String>,
+    /// The attribute's label when the mapping was saved ("" when not synced).
+    pub label: String,
+}
+
+/// The mapping of one company for one provider; empty means no custom field is synced and the
+/// built-in fields follow the seed's table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
     pub fields: Vec<MappedField>,
+    /// Only the built-in fields that differ from the seed's table.
+    #[serde(default)]
+    pub builtins: Vec<BuiltinMapped>,
 }
 
 impl Mapping {
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.fields.is_empty() && self.builtins.is_empty()
+    }
+
+    /// How the built-in field `a` is filled, when not by the seed's table.
+    pub fn of_builtin(&self, a: Attribute) -> Option<&BuiltinMapped> {
+        self.builtins.iter().find(|b| b.field == a)
+    }
+
+    /// The built-in fields set to "Don't sync": neither synced nor owned.
+    pub fn not_synced(&self) -> Vec<Attribute> {
+        self.builtins
+            .iter()
+            .filter(|b| b.key.is_none())
+            .map(|b| b.field)
+            .collect()
     }
 
     /// The custom fields the HRIS fills (and so owns).
@@ -86,6 +114,27 @@ pub fn builtin(provider: Provider, key: &str) -> Option<Attribute> {
         ],
     };
     table.iter().find(|(k, _)| *k == key).map(|(_, a)| *a)
+}
+
+/// The built-in fields a manager may fill from another attribute or not sync; the others (email,
+/// names, status, HRIS id) are what a sync needs to match and keep people, and the manager and
+/// groups name other records, not a value an attribute carries.
+pub const OPTIONAL: &[Attribute] = &[
+    Attribute::Position,
+    Attribute::Department,
+    Attribute::Gender,
+    Attribute::BirthDate,
+    Attribute::FirstHiredOn,
+    Attribute::EmployeeNumber,
+];
+
+/// The kind of custom field a built-in field reads like, for [`compatible`].
+pub fn builtin_kind(a: Attribute) -> FieldKind {
+    match a {
+        Attribute::BirthDate | Attribute::FirstHiredOn => FieldKind::Date,
+        Attribute::Gender => FieldKind::Choice,
+        _ => FieldKind::Text,
+    }
 }
 
 /// Whether an HRIS attribute of `kind` (Personio `standard`, `date`, `list`, `tags`, `integer`,

@@ -17,6 +17,7 @@
 
 pub mod alerts;
 pub mod apply;
+mod builtins;
 mod emails;
 mod fields;
 pub mod first_sync;

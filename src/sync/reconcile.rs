@@ -113,13 +113,26 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     let mut plan = Plan::new(dir.company_id, provider);
     plan.hris_people = snap.people.len();
 
+    // The built-in fields the mapping fills otherwise (none: the snapshot as sent).
+    let rewritten: Vec<HrisPerson>;
+    let sent: &[HrisPerson] = if rules.mapping.builtins.is_empty() {
+        &snap.people
+    } else {
+        rewritten = snap
+            .people
+            .iter()
+            .map(|hp| super::builtins::rewrite(hp, &rules.mapping.builtins))
+            .collect();
+        &rewritten
+    };
+
     // Who is synced: the people the rules leave out go on as if the HRIS no longer sent them.
     let mut left_out: HashMap<&str, String> = HashMap::new();
     let kept: Vec<&HrisPerson> = if rules.selection.is_empty() {
-        snap.people.iter().collect()
+        sent.iter().collect()
     } else {
-        let mut kept = Vec::with_capacity(snap.people.len());
-        for hp in &snap.people {
+        let mut kept = Vec::with_capacity(sent.len());
+        for hp in sent {
             match rules.selection.decide(hp) {
                 Decision::LeaveOut(why) => {
                     left_out.insert(hp.source_id.as_str(), why);
@@ -286,7 +299,10 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     run_warnings.extend(genders.warning(provider));
     run_warnings.append(&mut plan.run_warnings);
     plan.run_warnings = run_warnings;
+    // Fields the mapping does not sync are not unread: the lock rule takes them from the mapping.
+    let off = rules.mapping.not_synced();
     plan.unread = ownership::unread(provider, &kept);
+    plan.unread.retain(|a| !off.contains(a));
     plan.counts = counts(&plan, &entries, &ctx);
     plan
 }

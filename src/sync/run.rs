@@ -245,7 +245,7 @@ pub async fn plan_with(
         Some(m) => m,
         None => field_mappings::mapping(db, company_id, snapshot.provider).await?,
     };
-    let fields = if mapping.is_empty() {
+    let fields = if mapping.fields.is_empty() {
         Vec::new()
     } else {
         custom_fields::all(db, company_id).await?

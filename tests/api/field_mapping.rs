@@ -87,9 +87,17 @@ async fn map(app: &TestApp, fields: Vec<MappedField>) {
 
 async fn map_for(app: &TestApp, provider: Provider, fields: Vec<MappedField>) {
     let mut tx = app.db.begin().await.unwrap();
-    field_mappings::replace(&mut tx, app.company_id, provider, &Mapping { fields })
-        .await
-        .unwrap();
+    field_mappings::replace(
+        &mut tx,
+        app.company_id,
+        provider,
+        &Mapping {
+            fields,
+            builtins: vec![],
+        },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 

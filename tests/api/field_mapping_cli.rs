@@ -38,7 +38,7 @@ backends! {
         let def = Definition { label: "Shirt".into(), kind: FieldKind::Choice, choices: vec!["S".into(), "M".into(), "L".into(), "XL".into()] };
         let mut tx = db.begin().await.unwrap();
         let field = custom_fields::insert(&mut tx, company, &def).await.unwrap();
-        let mapping = Mapping { fields: vec![MappedField { key: "dynamic_70112".into(), label: "T-shirt size".into(), field_id: field, add_choices: false }] };
+        let mapping = Mapping { fields: vec![MappedField { key: "dynamic_70112".into(), label: "T-shirt size".into(), field_id: field, add_choices: false }], builtins: vec![] };
         field_mappings::replace(&mut tx, company, Provider::Personio, &mapping).await.unwrap();
         tx.commit().await.unwrap();
 

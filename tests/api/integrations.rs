@@ -2,6 +2,7 @@
 //! every test gets a fresh app whose providers point at its own fakes.
 
 mod access;
+mod builtin_fields;
 mod connect;
 mod connect_review;
 mod fields_page;

@@ -43,6 +43,7 @@ fn mapped(kind: FieldKind, add_choices: bool) -> Rules {
                 field_id: OFFICE,
                 add_choices,
             }],
+            builtins: Vec::new(),
         },
         fields: vec![office(kind)],
         ..rules()

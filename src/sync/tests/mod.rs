@@ -3,6 +3,7 @@
 
 mod active;
 mod bad_records;
+mod builtin_mapping;
 mod fields;
 mod fixture;
 mod groups;

@@ -14,7 +14,7 @@ use axum::{
 
 use crate::{
     db::{audit, custom_fields, field_mappings},
-    directory::{Attribute, CustomField},
+    directory::CustomField,
     hris::Provider,
     sync::{
         Counts,
@@ -24,6 +24,7 @@ use crate::{
     web::{AppError, AppState, Manager, form::FormData, layout::Layout},
 };
 
+use super::builtin_input::{self, BuiltinRow};
 use super::mapping_input::{self, MappingRow};
 use super::rules::{connected, offered};
 
@@ -53,8 +54,8 @@ pub struct FieldsPage {
     name: &'static str,
     rows: Vec<MappingRow>,
     fields: Vec<CustomField>,
-    /// The built-in table: (attribute label, Roster field label).
-    builtin: Vec<(String, String)>,
+    /// The built-in table.
+    builtin: Vec<BuiltinRow>,
     unavailable: Option<String>,
     errors: Vec<String>,
     preview: Option<Outcome>,
@@ -67,6 +68,15 @@ impl FieldsPage {
         self.fields
             .iter()
             .filter(|f| row.kind.is_empty() || mapping::compatible(&row.kind, f.kind))
+            .collect()
+    }
+
+    /// The attributes beyond the table that may fill the built-in field of `row`.
+    fn sources(&self, row: &BuiltinRow) -> Vec<&MappingRow> {
+        let kind = mapping::builtin_kind(row.field);
+        self.rows
+            .iter()
+            .filter(|r| !r.not_offered && mapping::compatible(&r.kind, kind))
             .collect()
     }
 }
@@ -88,13 +98,7 @@ async fn page(
     let company_id = user.company_id();
     let (offered, unavailable) = offered(state, company_id, provider).await?;
     let stored = field_mappings::mapping(&state.db, company_id, provider).await?;
-    let builtin = offered
-        .iter()
-        .filter_map(|o| {
-            mapping_input::builtin_of(provider, o)
-                .map(|a: Attribute| (o.info.label.clone(), a.label_for(provider.source())))
-        })
-        .collect();
+    let builtin = builtin_input::rows_of(provider, &offered, &stored);
     let page = FieldsPage {
         layout: Layout::new(user, "settings", format!("{} › Fields", provider.label())),
         key: provider.as_str(),
@@ -145,10 +149,17 @@ pub async fn fields_save(
         ));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
     }
-    let mapping = match mapping_input::parse(&p.rows, &p.fields, &stored, provider) {
-        Ok(m) => m,
-        Err(errors) => {
-            p.errors = errors;
+    let custom = mapping_input::parse(&p.rows, &p.fields, &stored, provider);
+    let builtins = builtin_input::parse(&mut p.builtin, &form, &p.rows, provider);
+    let mapping = match (custom, builtins) {
+        (Ok(m), Ok(builtins)) => Mapping { builtins, ..m },
+        (custom, builtins) => {
+            p.errors = custom
+                .err()
+                .into_iter()
+                .chain(builtins.err())
+                .flatten()
+                .collect();
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, p).into_response());
         }
     };
@@ -168,29 +179,37 @@ pub async fn fields_save(
         return Ok(Redirect::to(&format!("{}?saved=1", url(provider))).into_response());
     }
     let unsaved = run::Unsaved {
-        mapping: Some(mapping),
+        mapping: Some(mapping.clone()),
         ..Default::default()
     };
     match run::preview_with(&state.sync, company_id, unsaved).await {
         Ok(Ok((planned, refusal))) => {
             let plan = &planned.plan;
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+            // The values the mapping sets: custom fields, and built-in fields filled otherwise.
+            let remapped = |a| mapping.of_builtin(a).is_some_and(|b| b.key.is_some());
+            let values: Vec<_> = plan
+                .field_values
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.label.clone(),
+                        show(&f.before),
+                        show(&f.after),
+                    )
+                })
+                .chain(plan.updates.iter().flat_map(|u| {
+                    u.changes.iter().filter(|c| remapped(c.field)).map(|c| {
+                        let label = c.field.label_for(provider.source());
+                        (u.name.clone(), label, show(&c.before), show(&c.after))
+                    })
+                }))
+                .collect();
             p.preview = Some(Outcome {
                 counts: plan.counts,
-                values: plan.field_values.len(),
-                sample: plan
-                    .field_values
-                    .iter()
-                    .take(SAMPLE)
-                    .map(|f| {
-                        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-                        (
-                            f.name.clone(),
-                            f.label.clone(),
-                            show(&f.before),
-                            show(&f.after),
-                        )
-                    })
-                    .collect(),
+                values: values.len(),
+                sample: values.into_iter().take(SAMPLE).collect(),
                 new_choices: plan
                     .choices_to_add
                     .iter()
@@ -214,7 +233,7 @@ fn describe(provider: Provider, mapping: &Mapping, fields: &[CustomField]) -> St
     if mapping.is_empty() {
         return format!("Fields ({}): no custom field synced", provider.label());
     }
-    let pairs: Vec<String> = mapping
+    let mut pairs: Vec<String> = mapping
         .fields
         .iter()
         .map(|m| {
@@ -230,5 +249,6 @@ fn describe(provider: Provider, mapping: &Mapping, fields: &[CustomField]) -> St
             format!("{} → {field}{add}", m.label)
         })
         .collect();
+    pairs.extend(builtin_input::describe(&mapping.builtins, provider));
     format!("Fields ({}): {}", provider.label(), pairs.join("; "))
 }

@@ -164,7 +164,10 @@ pub fn parse(
         });
     }
     if errors.is_empty() {
-        Ok(Mapping { fields: out })
+        Ok(Mapping {
+            fields: out,
+            builtins: Vec::new(),
+        })
     } else {
         Err(errors)
     }

@@ -2,6 +2,7 @@
 //! of a running sync, and the sync history. The web only enqueues runs; a worker runs them.
 
 mod advice;
+mod builtin_input;
 mod chart;
 mod connect;
 mod connect_review;

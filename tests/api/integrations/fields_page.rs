@@ -50,7 +50,8 @@ backends_with_fakes! {
         assert!(offered.iter().all(|l| !l.starts_with("Email")), "built-in attributes are not offered: {offered:?}");
         assert!(offered.iter().all(|l| !l.starts_with("Date of birth")), "found by its universal_id: built in");
         let builtin = page.texts("table.builtin td:first-child");
-        assert!(builtin.iter().any(|l| l == "Hire date") && builtin.iter().any(|l| l == "Date of birth"), "{builtin:?}");
+        assert!(builtin.iter().any(|l| l == "Hire date") && builtin.iter().any(|l| l == "Birth date"), "{builtin:?}");
+        assert!(page.body.contains(">Date of birth (as always)</option>"), "filled by the seed's attribute by default");
 
         let choose = [("key", SHIRT), ("target", id.as_str()), ("action", "preview")];
         let preview = m.post(PAGE, &choose).await;
