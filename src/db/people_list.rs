@@ -35,18 +35,25 @@ const LIST_WHERE: &str = "where p.company_id = $1 \
 
 /// The conditions of `fields`, their placeholders numbered from `$first`. Each reads the people
 /// with one value of one field from the `(field_id, value, person_id)` index.
-fn fields_where(fields: &[FieldFilter], first: usize) -> String {
+///
+/// `in_order` (the page's rows): the person's id is written `+p.id`, which keeps SQLite from
+/// driving the query from the field's people (a fifth of 50,000 for a five-office field), sorting
+/// them all for 50 rows; it walks the name index instead and checks each person against the
+/// field's people, stopping after one page: 10.3 → 1.6 ms a page in a 50,000-person replay
+/// (Python's sqlite3, same schema). The count keeps the plain form, which is the faster one there.
+fn fields_where(fields: &[FieldFilter], first: usize, in_order: bool) -> String {
+    let id_expr = if in_order { "+p.id" } else { "p.id" };
     let mut sql = String::new();
     for (i, f) in fields.iter().enumerate() {
         let (id, value) = (first + 2 * i, first + 2 * i + 1);
         sql.push_str(&if f.several {
             format!(
-                " and p.id in (select person_id from person_field_choices \
+                " and {id_expr} in (select person_id from person_field_choices \
                  where field_id = ${id} and choice = ${value})"
             )
         } else {
             format!(
-                " and p.id in (select person_id from person_field_values \
+                " and {id_expr} in (select person_id from person_field_values \
                  where field_id = ${id} and text_value = ${value})"
             )
         });
@@ -71,11 +78,11 @@ pub async fn list(
         "select p.id, p.first_name, p.last_name, p.email, p.position, p.department, p.active \
          from people p {LIST_WHERE}{} order by lower(p.last_name), lower(p.first_name), p.id \
          limit $6 offset $7",
-        fields_where(&filter.fields, 8)
+        fields_where(&filter.fields, 8, true)
     ));
     let count_sql = sqlx::AssertSqlSafe(format!(
         "select count(*) from people p {LIST_WHERE}{}",
-        fields_where(&filter.fields, 6)
+        fields_where(&filter.fields, 6, false)
     ));
     let rows: Vec<ListItem> = on_db!(db, p => {
         let mut q = sqlx::query_as(rows_sql)
