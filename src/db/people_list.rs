@@ -40,7 +40,7 @@ const LIST_WHERE: &str = "where p.company_id = $1 \
 /// driving the query from the field's people (a fifth of 50,000 for a five-office field), sorting
 /// them all for 50 rows; it walks the name index instead and checks each person against the
 /// field's people, stopping after one page: 10.3 → 1.6 ms a page in a 50,000-person replay
-/// (Python's sqlite3, same schema). The count keeps the plain form, which is the faster one there.
+/// (Python's sqlite3, same schema, analyzed; unanalyzed, SQLite took the name index already).
 fn fields_where(fields: &[FieldFilter], first: usize, in_order: bool) -> String {
     let id_expr = if in_order { "+p.id" } else { "p.id" };
     let mut sql = String::new();
@@ -80,10 +80,24 @@ pub async fn list(
          limit $6 offset $7",
         fields_where(&filter.fields, 8, true)
     ));
-    let count_sql = sqlx::AssertSqlSafe(format!(
-        "select count(*) from people p {LIST_WHERE}{}",
-        fields_where(&filter.fields, 6, false)
-    ));
+    // Filtered by a custom field, the count starts from that field's people (10,000 index
+    // entries for one office in five) instead of checking all 50,000 people against them
+    // (SQLite keeps a `cross join`'s order): 12.7 → 2.7 ms in the unanalyzed replay.
+    let count_sql = sqlx::AssertSqlSafe(match filter.fields.split_first() {
+        None => format!("select count(*) from people p {LIST_WHERE}"),
+        Some((first, rest)) => {
+            let (table, column) = if first.several {
+                ("person_field_choices", "choice")
+            } else {
+                ("person_field_values", "text_value")
+            };
+            format!(
+                "select count(*) from {table} f cross join people p {LIST_WHERE} \
+                 and p.id = f.person_id and f.field_id = $6 and f.{column} = $7{}",
+                fields_where(rest, 8, false)
+            )
+        }
+    });
     let rows: Vec<ListItem> = on_db!(db, p => {
         let mut q = sqlx::query_as(rows_sql)
             .bind(company_id).bind(&search).bind(&filter.department).bind(filter.group_id)

@@ -111,7 +111,10 @@ backends! {
         assert_eq!(berlin.texts(&format!("select[name={o}] option[selected]")), vec!["Berlin"]);
         assert_eq!(berlin.texts(&format!("select[name={l}] option")), vec!["Any Languages", "German", "French"]);
         assert_eq!(names(&e.get(&format!("/people?{l}=French")).await), vec!["Anna Tester", "Bert Tester"]);
+        assert_eq!(e.get(&format!("/people?{l}=French")).await.text(".count"), "2 people", "counted from a several-choices field");
         assert_eq!(names(&e.get(&format!("/people?{l}=French&{o}=Paris")).await), Vec::<String>::new());
+        assert_eq!(e.get(&format!("/people?{l}=French&{o}=Paris")).await.text(".count"), "0 people", "both filters count");
+        assert_eq!(e.get(&format!("/people?{o}=Berlin&q=bert")).await.text(".count"), "1 person", "with a search");
         assert_eq!(names(&e.get(&format!("/people?{l}=German&{o}=Berlin")).await), vec!["Anna Tester"]);
         // A text field is no filter; a filter naming no field of the company is ignored.
         assert!(berlin.texts(&format!("select[name={n}]")).is_empty());
