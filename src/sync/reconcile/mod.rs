@@ -28,80 +28,26 @@
 //! - **Not shared.** Said once per owned attribute per run, in our words ("hire date"), derived
 //!   from the people themselves. Attributes no one carries are
 //!   `Plan::unread`: apply stores them with the integration, so they are not locked on people.
+//!
+//! [`reconcile()`] runs the passes in order; their shared state is in `context`, the notes and
+//! counts it ends with in `summary`.
 
-use std::borrow::Cow;
+mod context;
+mod summary;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
-use crate::directory::{Attribute, Person, Role};
-use crate::hris::{Field, HrisPerson, Provider, Snapshot, ownership};
+use crate::directory::Role;
+use crate::hris::{HrisPerson, Snapshot, ownership};
 
 use super::emails::settle_emails;
 use super::fields::{Desired, GenderMap, active_change, column_changes};
-use super::matching::{check_names_for_new, lower, match_people, validate};
-use super::plan::{Counts, PersonNote, PersonRef, PersonUpdate, Plan, Unmatched};
+use super::matching::{check_names_for_new, match_people, validate};
+use super::plan::{PersonNote, PersonRef, PersonUpdate, Plan};
 use super::selection::Decision;
 use super::{Directory, Rules, groups, managers, mapped, reasons};
 
-/// One snapshot person on their way through reconcile.
-pub(super) struct Entry<'a> {
-    pub hp: &'a HrisPerson,
-    /// Index into `Ctx::people` of the row this person is (by source id, or adopted by email).
-    pub matched: Option<usize>,
-    /// Why this person is skipped; `None` = synced.
-    pub error: Option<String>,
-    /// The trimmed email and its lower-cased key, when valid (key empty otherwise).
-    pub email: Option<&'a str>,
-    pub key: Cow<'a, str>,
-    /// `plan.creates` key, for a synced person with no row.
-    pub new_key: Option<usize>,
-    /// No other snapshot person has this source id.
-    pub unique_id: bool,
-}
-
-impl Entry<'_> {
-    pub fn synced(&self) -> bool {
-        self.error.is_none()
-    }
-    /// Who this is, for notes: "First Last <email>", falling back on what we have.
-    pub fn display(&self, people: &[&Person]) -> String {
-        if let Some(i) = self.matched {
-            return people[i].full_name();
-        }
-        let name = [&self.hp.first_name, &self.hp.last_name]
-            .iter()
-            .filter_map(|f| match f {
-                Field::Value(v) if !v.trim().is_empty() => Some(v.trim()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        match (&self.hp.email, name.is_empty()) {
-            (Some(e), false) => format!("{name} <{e}>"),
-            (Some(e), true) => e.clone(),
-            (None, false) => name,
-            (None, true) => format!("id {}", self.hp.source_id),
-        }
-    }
-    pub fn person_ref(&self, people: &[&Person]) -> Option<PersonRef> {
-        match (self.matched, self.new_key) {
-            (Some(i), _) => Some(PersonRef::Existing(people[i].id)),
-            (None, Some(k)) => Some(PersonRef::New(k)),
-            _ => None,
-        }
-    }
-}
-
-/// Read-only context shared by the passes.
-pub(super) struct Ctx<'a> {
-    pub provider: Provider,
-    /// This company's people only; indexes below point into it.
-    pub people: Vec<&'a Person>,
-    pub by_id: HashMap<i64, usize>,
-    pub by_email: HashMap<Cow<'a, str>, usize>,
-    /// People linked to this provider, by source id.
-    pub by_source: HashMap<&'a str, usize>,
-}
+pub(super) use context::{Ctx, Entry};
 
 pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     debug_assert_eq!(
@@ -144,30 +90,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     };
     plan.left_out = plan.hris_people - kept.len();
 
-    let people: Vec<&Person> = dir
-        .people
-        .iter()
-        .filter(|p| p.company_id == dir.company_id)
-        .collect();
-    let mut by_id = HashMap::with_capacity(people.len());
-    let mut by_source: HashMap<&str, usize> = HashMap::with_capacity(people.len());
-    let mut by_email = HashMap::with_capacity(people.len());
-    for (i, p) in people.iter().enumerate() {
-        by_id.entry(p.id).or_insert(i);
-        by_email.entry(lower(p.email.trim())).or_insert(i);
-        if p.source == source
-            && let Some(sid) = &p.source_id
-        {
-            by_source.entry(sid.as_str()).or_insert(i);
-        }
-    }
-    let ctx = Ctx {
-        provider,
-        people,
-        by_id,
-        by_email,
-        by_source,
-    };
+    let ctx = Ctx::new(dir, provider);
 
     let (mut entries, sids) = validate(&kept, provider);
     if !rules.selection.is_empty() {
@@ -255,47 +178,8 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     groups::plan_groups(&ctx, &dir.groups, &entries, &mut plan);
     mapped::plan_mapped(&ctx, &entries, &kept, dir, rules, &mut plan);
 
-    for e in &entries {
-        if let Some(err) = &e.error {
-            plan.errors.push(PersonNote {
-                person: e.matched.map(|i| PersonRef::Existing(ctx.people[i].id)),
-                source_id: Some(e.hp.source_id.clone()),
-                name: e.display(&ctx.people),
-                message: err.clone(),
-            });
-        }
-    }
-    // Data the client had to work around (an unreadable date, say): the person is synced, and
-    // the run says what was left alone.
-    for e in entries.iter().filter(|e| e.error.is_none()) {
-        for problem in &e.hp.problems {
-            plan.warnings.push(PersonNote {
-                person: e
-                    .matched
-                    .map(|i| PersonRef::Existing(ctx.people[i].id))
-                    .or(e.new_key.map(PersonRef::New)),
-                source_id: Some(e.hp.source_id.clone()),
-                name: e.display(&ctx.people),
-                message: problem.clone(),
-            });
-        }
-    }
-    let mut claimed = vec![false; ctx.people.len()];
-    for i in entries.iter().filter_map(|e| e.matched) {
-        claimed[i] = true;
-    }
-    for (i, p) in ctx.people.iter().enumerate() {
-        if p.source != source && !claimed[i] {
-            plan.not_in_hris.push(Unmatched {
-                person_id: p.id,
-                name: p.full_name(),
-                email: p.email.clone(),
-                source: p.source,
-                active: p.active,
-            });
-        }
-    }
-    let mut run_warnings = not_shared_warnings(&kept, provider);
+    summary::person_notes(&entries, &ctx, &mut plan);
+    let mut run_warnings = summary::not_shared_warnings(&kept, provider);
     run_warnings.extend(genders.warning(provider));
     run_warnings.append(&mut plan.run_warnings);
     plan.run_warnings = run_warnings;
@@ -303,7 +187,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     let off = rules.mapping.not_synced();
     plan.unread = ownership::unread(provider, &kept);
     plan.unread.retain(|a| !off.contains(a));
-    plan.counts = counts(&plan, &entries, &ctx);
+    plan.counts = summary::counts(&plan, &entries, &ctx);
     plan
 }
 
@@ -332,56 +216,4 @@ fn keep_last_manager(ctx: &Ctx<'_>, final_active: &mut [bool], plan: &mut Plan) 
             ),
         });
     }
-}
-
-/// One warning per attribute the provider owns but did not send for some person.
-fn not_shared_warnings(people: &[&HrisPerson], provider: Provider) -> Vec<String> {
-    provider
-        .owns()
-        .iter()
-        .filter(|&&a| !matches!(a, Attribute::HrisId | Attribute::Email | Attribute::Active))
-        .filter(|&&a| people.iter().any(|p| !p.carries(a)))
-        .map(|a| {
-            format!(
-                "{} does not share {}: left unchanged.",
-                provider.label(),
-                a.label().to_lowercase()
-            )
-        })
-        .collect()
-}
-
-fn counts(plan: &Plan, entries: &[Entry<'_>], ctx: &Ctx<'_>) -> Counts {
-    let mut touched: HashSet<PersonRef> = HashSet::new();
-    touched.extend(plan.managers.iter().map(|m| m.person));
-    touched.extend(plan.membership_adds.iter().map(|m| m.person));
-    touched.extend(plan.membership_removes.iter().map(|m| m.person));
-    touched.extend(plan.field_values.iter().map(|f| f.person));
-    let mut c = Counts {
-        created: plan.creates.len(),
-        skipped: plan.errors.len(),
-        ..Counts::default()
-    };
-    let mut counted: HashSet<i64> = HashSet::new();
-    for u in &plan.updates {
-        counted.insert(u.person_id);
-        match u.active_change() {
-            Some(false) => c.deactivated += 1,
-            Some(true) => c.reactivated += 1,
-            None => c.updated += 1,
-        }
-    }
-    for e in entries.iter().filter(|e| e.synced()) {
-        let Some(i) = e.matched else { continue };
-        let id = ctx.people[i].id;
-        if counted.contains(&id) {
-            continue;
-        }
-        if touched.contains(&PersonRef::Existing(id)) {
-            c.updated += 1;
-        } else {
-            c.unchanged += 1;
-        }
-    }
-    c
 }
