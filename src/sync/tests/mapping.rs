@@ -218,7 +218,7 @@ mod props {
 
     use super::*;
     use crate::sync::apply_in_memory;
-    use crate::sync::tests::props::world;
+    use crate::sync::tests::worlds::world;
 
     const OFFICES: [&str; 5] = ["Berlin", "berlin", "Rome", "", "Paris, Rome"];
 

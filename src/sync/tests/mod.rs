@@ -13,8 +13,9 @@ mod mapping;
 mod matching;
 mod perf;
 mod plan;
-pub(super) mod props;
+mod props;
 mod selection;
+mod worlds;
 
 use time::{Date, macros::date};
 

@@ -96,7 +96,7 @@ mod props {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::sync::tests::props::world;
+    use crate::sync::tests::worlds::world;
 
     /// The plan with rules, read back as if the left-out people had not been sent: the count of
     /// left-out people and the deactivation reason are the only differences allowed.
