@@ -4,35 +4,20 @@
 //! person's page, and the people list filters by it. Every state at 390 and 1366 px passes axe-core
 //! (serious and critical) without sideways scrolling; with `ROSTER_SCREENSHOTS` they are saved.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use roster::db::{custom_fields, field_values, people};
 use roster::directory::Source;
 
-use crate::browser::{browser, click, log_in_at, text_of, texts};
-use crate::browser_pages::{WIDTHS, axe_source, check, screenshot};
+use crate::browser::{checked_manager, click, text_of, texts};
 use crate::{helpers::*, integrations::*};
-
-async fn look(b: &Client, axe: &str, name: &str) -> Vec<String> {
-    let mut problems = vec![];
-    for &(w, h) in &WIDTHS {
-        b.set_window_size(w, h).await.unwrap();
-        problems.extend(check(b, axe, name, w).await);
-        screenshot(b, &format!("mapping-{name}"), (w, h)).await;
-    }
-    b.set_window_size(1280, 900).await.unwrap();
-    problems
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_maps_a_personio_custom_attribute_onto_a_choice_field_and_filters_by_it() {
-    let axe = axe_source();
     let fakes = start_fakes(20).await;
     let app = spawn_with_fakes(Backend::Sqlite, &fakes).await;
     connected_and_synced(&app).await;
 
-    let (b, _driver) = browser().await;
-    let mut problems = vec![];
-    log_in_at(&b, &app, "/settings/fields").await;
+    let (b, _driver, mut looks) = checked_manager(&app, "/settings/fields", "mapping-").await;
     b.find(Locator::Css("#f-label"))
         .await
         .unwrap()
@@ -66,7 +51,7 @@ async fn a_manager_maps_a_personio_custom_attribute_onto_a_choice_field_and_filt
         .for_element(Locator::Css("form.mapping"))
         .await
         .unwrap();
-    problems.extend(look(&b, &axe, "form").await);
+    looks.look(&b, "form").await;
 
     let select = "tr:has(input[name=key][value=dynamic_70112]) select[name=target]";
     b.find(Locator::Css(select))
@@ -85,14 +70,14 @@ async fn a_manager_maps_a_personio_custom_attribute_onto_a_choice_field_and_filt
         counted.ends_with("field values set or cleared") && !counted.starts_with('0'),
         "{counted}"
     );
-    problems.extend(look(&b, &axe, "preview").await);
+    looks.look(&b, "preview").await;
 
     click(&b, "button[value=save]").await;
     b.wait()
         .for_element(Locator::Css(".notice.success"))
         .await
         .unwrap();
-    problems.extend(look(&b, &axe, "saved").await);
+    looks.look(&b, "saved").await;
 
     // Sync now from the panel; the worker runs it.
     b.goto(&app.url("/settings/integrations")).await.unwrap();
@@ -137,7 +122,7 @@ async fn a_manager_maps_a_personio_custom_attribute_onto_a_choice_field_and_filt
         Some(1),
         "the field is locked on the person page"
     );
-    problems.extend(look(&b, &axe, "person").await);
+    looks.look(&b, "person").await;
 
     // Filter the people list by it.
     b.goto(&app.url("/people")).await.unwrap();
@@ -157,12 +142,7 @@ async fn a_manager_maps_a_personio_custom_attribute_onto_a_choice_field_and_filt
         .unwrap();
     let listed = texts(&b, "table.people tbody td:first-child").await;
     assert!(listed.contains(&person.full_name()), "{listed:?}");
-    problems.extend(look(&b, &axe, "filtered").await);
+    looks.look(&b, "filtered").await;
     b.close().await.unwrap();
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    looks.assert_none();
 }

@@ -1,104 +1,15 @@
 //! Every main page in headless Chromium at a phone width (390 px) and a laptop width (1366 px),
 //! as a company manager, as an employee and logged out: the page never scrolls sideways, the
 //! name and Log out stay on screen, and axe-core finds no serious or critical violation.
-//!
-//! axe-core is the npm package's `axe.min.js` (`.ci/run` installs it): `AXE_CORE_JS` names the
-//! file, else `~/.cache/roster/npm/node_modules/axe-core/axe.min.js`. Missing, the test fails.
-//! With `ROSTER_SCREENSHOTS=<dir>` it saves a full-page screenshot of every visit.
+//! The checks, and where axe-core comes from, are in `browser::checks`. With
+//! `ROSTER_SCREENSHOTS=<dir>` it saves a full-page screenshot of every visit.
 
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{browser, log_in_as},
+    browser::{WIDTHS, axe_source, browser, check, log_in_as, screenshot},
     helpers::*,
 };
-
-pub(crate) const WIDTHS: [(u32, u32); 2] = [(390, 844), (1366, 900)];
-
-pub(crate) fn axe_source() -> String {
-    let path = std::env::var("AXE_CORE_JS").unwrap_or_else(|_| {
-        let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
-        format!("{home}/.cache/roster/npm/node_modules/axe-core/axe.min.js")
-    });
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "axe-core is needed at {path} ({e}): run .ci/run, or \
-             `npm install --prefix ~/.cache/roster/npm axe-core@4`"
-        )
-    })
-}
-
-/// What went wrong on one visit, in words for the failure message.
-pub(crate) async fn check(b: &Client, axe: &str, label: &str, width: u32) -> Vec<String> {
-    let mut problems = vec![];
-    let sizes = b
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
-    assert_eq!(inner, u64::from(width), "the viewport is {width} px wide");
-    if scroll > inner {
-        problems.push(format!(
-            "{label} @{width}: the page is {scroll} px wide in a {inner} px window"
-        ));
-    }
-    // The name and Log out, when shown, are fully on screen.
-    let cut = b
-        .execute(
-            "var out = [];
-             document.querySelectorAll('.me .who, .me button').forEach(function (e) {
-               var r = e.getBoundingClientRect();
-               if (r.left < 0 || r.right > window.innerWidth) out.push(e.textContent.trim());
-             });
-             return out;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    if cut.as_array().is_some_and(|a| !a.is_empty()) {
-        problems.push(format!("{label} @{width}: cut off: {cut}"));
-    }
-    b.execute(axe, vec![]).await.unwrap();
-    let found = b
-        .execute_async(
-            "var done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'] }).then(function (r) {
-               done(r.violations.filter(function (v) {
-                 return v.impact === 'serious' || v.impact === 'critical';
-               }).map(function (v) {
-                 return v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
-                   v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', ');
-               }));
-             }, function (e) { done(['axe failed: ' + e]); });",
-            vec![],
-        )
-        .await
-        .unwrap();
-    for v in found.as_array().into_iter().flatten() {
-        problems.push(format!("{label} @{width}: {}", v.as_str().unwrap_or("?")));
-    }
-    problems
-}
-
-/// A full-page screenshot when `ROSTER_SCREENSHOTS` names a folder.
-pub(crate) async fn screenshot(b: &Client, name: &str, (w, h): (u32, u32)) {
-    let Ok(dir) = std::env::var("ROSTER_SCREENSHOTS") else {
-        return;
-    };
-    let height = b
-        .execute("return document.documentElement.scrollHeight;", vec![])
-        .await
-        .unwrap()
-        .as_u64()
-        .unwrap_or(u64::from(h)) as u32;
-    b.set_window_size(w, height.clamp(h, 4000)).await.unwrap();
-    let png = b.screenshot().await.unwrap();
-    std::fs::write(format!("{dir}/{name}-{w}.png"), png).unwrap();
-    b.set_window_size(w, h).await.unwrap();
-}
 
 /// Visits each page at both widths and returns every problem found.
 async fn visit_all(

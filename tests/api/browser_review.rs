@@ -5,29 +5,15 @@
 //! page at 390 and 1366 px passes axe-core (serious and critical); with `ROSTER_SCREENSHOTS`
 //! they are saved.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use roster::fake::people::FakeStatus;
 use roster::sync::lifecycle::State;
 
-use crate::browser::{browser, click, log_in_at, texts};
-use crate::browser_pages::{WIDTHS, axe_source, check, screenshot};
+use crate::browser::{checked_manager, click, texts};
 use crate::{helpers::*, integrations::*};
-
-/// Checks the page at both widths (and saves screenshots); returns what axe or the layout found.
-async fn look(b: &Client, axe: &str, name: &str) -> Vec<String> {
-    let mut problems = vec![];
-    for &(w, h) in &WIDTHS {
-        b.set_window_size(w, h).await.unwrap();
-        problems.extend(check(b, axe, name, w).await);
-        screenshot(b, &format!("review-{name}"), (w, h)).await;
-    }
-    b.set_window_size(1280, 900).await.unwrap();
-    problems
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
-    let axe = axe_source();
     let fakes = start_fakes(20).await;
     let app = spawn_with_fakes(Backend::Sqlite, &fakes).await;
     let (m, _) = connected_and_synced(&app).await;
@@ -48,9 +34,7 @@ async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
     let paused = wait_for_runs(&app, 2).await;
     assert_eq!(paused.state, State::Paused, "{:?}", paused.message);
 
-    let (b, _driver) = browser().await;
-    let mut problems = vec![];
-    log_in_at(&b, &app, "/settings/integrations").await;
+    let (b, _driver, mut looks) = checked_manager(&app, "/settings/integrations", "review-").await;
     click(&b, "#sync-status .headline a").await;
     b.wait()
         .for_element(Locator::Css("section.review"))
@@ -72,7 +56,7 @@ async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
         texts(&b, ".would-deactivate tbody tr").await.len(),
         paused.deactivated as usize
     );
-    problems.extend(look(&b, &axe, "paused").await);
+    looks.look(&b, "paused").await;
     // Every kind of change is there: the promotion under Updated.
     click(&b, "nav.filters a.filter-updated").await;
     b.wait()
@@ -122,7 +106,7 @@ async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
             .await
             .is_empty()
     );
-    problems.extend(look(&b, &axe, "applied").await);
+    looks.look(&b, "applied").await;
     click(&b, ".closed-sentence a.closed-by-run").await;
     b.wait().for_element(Locator::Css("h1")).await.unwrap();
     let h1 = b
@@ -147,19 +131,13 @@ async fn a_manager_reviews_a_mass_leave_and_applies_it_with_confirmation() {
         .for_element(Locator::Css("#f-max-percent-error"))
         .await
         .unwrap();
-    problems.extend(look(&b, &axe, "company-threshold-error").await);
+    looks.look(&b, "company-threshold-error").await;
     b.close().await.unwrap();
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    looks.assert_none();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_connects_with_people_present_reviews_the_first_sync_and_starts_syncing() {
-    let axe = axe_source();
     let fakes = start_fakes(20).await;
     let app = spawn_with_fakes(Backend::Sqlite, &fakes).await;
     let m = app.manager().await;
@@ -183,9 +161,8 @@ async fn a_manager_connects_with_people_present_reviews_the_first_sync_and_start
         .await;
     assert_eq!(res.status, 303);
 
-    let (b, _driver) = browser().await;
-    let mut problems = vec![];
-    log_in_at(&b, &app, "/settings/integrations/personio/connect").await;
+    let (b, _driver, mut looks) =
+        checked_manager(&app, "/settings/integrations/personio/connect", "review-").await;
     for (css, value) in [
         ("input[name=client_id]", PERSONIO_ID),
         ("input[name=client_secret]", PERSONIO_SECRET),
@@ -211,7 +188,7 @@ async fn a_manager_connects_with_people_present_reviews_the_first_sync_and_start
             .is_none(),
         "nothing stored before Start syncing"
     );
-    problems.extend(look(&b, &axe, "connect").await);
+    looks.look(&b, "connect").await;
     click(&b, "button.start-syncing").await;
     b.wait()
         .for_element(Locator::Css("#sync-status"))
@@ -227,10 +204,5 @@ async fn a_manager_connects_with_people_present_reviews_the_first_sync_and_start
         .unwrap();
     assert_eq!(person.source_id, Some(known.id.to_string()), "adopted");
     b.close().await.unwrap();
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    looks.assert_none();
 }

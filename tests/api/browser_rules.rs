@@ -5,20 +5,8 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser, click, log_in_at};
-use crate::browser_pages::{WIDTHS, axe_source, check, screenshot};
+use crate::browser::{checked_manager, click};
 use crate::{helpers::*, integrations::*};
-
-async fn look(b: &Client, axe: &str, name: &str) -> Vec<String> {
-    let mut problems = vec![];
-    for &(w, h) in &WIDTHS {
-        b.set_window_size(w, h).await.unwrap();
-        problems.extend(check(b, axe, name, w).await);
-        screenshot(b, &format!("rules-{name}"), (w, h)).await;
-    }
-    b.set_window_size(1280, 900).await.unwrap();
-    problems
-}
 
 async fn fill_first_rule(b: &Client, attribute: &str, values: &str) {
     b.find(Locator::Css("#attribute-1"))
@@ -34,7 +22,6 @@ async fn fill_first_rule(b: &Client, attribute: &str, values: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_previews_and_saves_a_rule_that_leaves_externals_out() {
-    let axe = axe_source();
     let fakes = start_fakes(20).await;
     let app = spawn_with_fakes(Backend::Sqlite, &fakes).await;
     connected_and_synced(&app).await;
@@ -46,15 +33,13 @@ async fn a_manager_previews_and_saves_a_rule_that_leaves_externals_out() {
         .count();
     assert!(externals > 0, "the fake's crowd has externals to leave out");
 
-    let (b, _driver) = browser().await;
-    let mut problems = vec![];
-    log_in_at(&b, &app, "/settings/integrations").await;
+    let (b, _driver, mut looks) = checked_manager(&app, "/settings/integrations", "rules-").await;
     click(&b, "a.rules-link").await;
     b.wait()
         .for_element(Locator::Css("form.rules"))
         .await
         .unwrap();
-    problems.extend(look(&b, &axe, "empty").await);
+    looks.look(&b, "empty").await;
 
     fill_first_rule(&b, "employment_type", "external").await;
     click(&b, "button[value=preview]").await;
@@ -70,7 +55,7 @@ async fn a_manager_previews_and_saves_a_rule_that_leaves_externals_out() {
         .await
         .unwrap();
     assert_eq!(left_out, format!("{externals} left out"));
-    problems.extend(look(&b, &axe, "preview").await);
+    looks.look(&b, "preview").await;
 
     fill_first_rule(&b, "office", " ").await;
     click(&b, "button[value=save]").await;
@@ -78,7 +63,7 @@ async fn a_manager_previews_and_saves_a_rule_that_leaves_externals_out() {
         .for_element(Locator::Css(".rule-errors"))
         .await
         .unwrap();
-    problems.extend(look(&b, &axe, "error").await);
+    looks.look(&b, "error").await;
 
     fill_first_rule(&b, "employment_type", "external").await;
     click(&b, "button[value=save]").await;
@@ -94,12 +79,7 @@ async fn a_manager_previews_and_saves_a_rule_that_leaves_externals_out() {
     .await
     .unwrap();
     assert_eq!(stored.rules.len(), 1);
-    problems.extend(look(&b, &axe, "saved").await);
+    looks.look(&b, "saved").await;
     b.close().await.unwrap();
-    assert!(
-        problems.is_empty(),
-        "{} problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    looks.assert_none();
 }

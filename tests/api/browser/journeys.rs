@@ -1,79 +1,13 @@
 //! A person at a real browser: headless Chromium (Debian's `chromium` + `chromium-driver`) logs
-//! in as a company manager, opens the directory, searches for a person and opens their page.
+//! in as a company manager, opens the directory, searches for a person and opens their page; and
+//! connects Personio, watches the first sync live on the panel, and disconnects.
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 
+use super::{browser, click, log_in_at, text_of};
 use crate::helpers::*;
-
-/// A chromedriver child process on a free port, killed on drop.
-pub struct Driver {
-    child: std::process::Child,
-    url: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_driver() -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let child = std::process::Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("could not start {bin} (apt-get install chromium chromium-driver): {e}")
-        });
-    let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Driver {
-        child,
-        url,
-        _profile: tempfile::tempdir().unwrap(),
-    }
-}
-
-pub async fn browser() -> (fantoccini::Client, Driver) {
-    let driver = start_driver().await;
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--disable-quic", "--window-size=1280,900",
-                     format!("--user-data-dir={}", driver._profile.path().display())]
-        }),
-    );
-    let client = ClientBuilder::rustls()
-        .unwrap()
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("chromedriver session");
-    (client, driver)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_logs_in_searches_and_opens_a_person() {
@@ -166,77 +100,6 @@ async fn a_manager_logs_in_searches_and_opens_a_person() {
         std::fs::write(format!("{dir}/person.png"), png).unwrap();
     }
     b.close().await.unwrap();
-}
-
-/// Logs in through the login form as the company manager, landing on `path`.
-pub async fn log_in_at(b: &fantoccini::Client, app: &TestApp, path: &str) {
-    log_in_as(b, app, &app.manager_email, path).await;
-}
-
-/// Logs in through the login form as `email` (password [`PASSWORD`]), landing on `path`; waits
-/// for the signed-in header.
-pub async fn log_in_as(b: &fantoccini::Client, app: &TestApp, email: &str, path: &str) {
-    b.goto(&app.url(path)).await.unwrap();
-    for (css, value) in [
-        ("input[name=email]", email),
-        ("input[name=password]", PASSWORD),
-    ] {
-        b.find(Locator::Css(css))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
-    }
-    click(b, "form button[type=submit]").await;
-    b.wait().for_element(Locator::Css(".me")).await.unwrap();
-}
-
-/// The text of every element `css` matches, in page order.
-pub async fn texts(b: &fantoccini::Client, css: &str) -> Vec<String> {
-    let mut out = vec![];
-    for e in b.find_all(Locator::Css(css)).await.unwrap() {
-        out.push(e.text().await.unwrap());
-    }
-    out
-}
-
-/// With `ROSTER_SCREENSHOTS=<dir>`, saves the whole page at 390 and 1366 px as
-/// `<dir>/<name>-<width>.png`, then puts the window back to 1280 px.
-pub async fn screenshots(b: &fantoccini::Client, name: &str) {
-    let Ok(dir) = std::env::var("ROSTER_SCREENSHOTS") else {
-        return;
-    };
-    for w in [390, 1366] {
-        b.set_window_size(w, 900).await.unwrap();
-        let height = b
-            .execute("return document.documentElement.scrollHeight;", vec![])
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap_or(900) as u32;
-        b.set_window_size(w, height.clamp(900, 4000)).await.unwrap();
-        let png = b.screenshot().await.unwrap();
-        std::fs::write(format!("{dir}/{name}-{w}.png"), png).unwrap();
-    }
-    b.set_window_size(1280, 900).await.unwrap();
-}
-
-pub async fn text_of(b: &fantoccini::Client, css: &str) -> String {
-    match b.find(Locator::Css(css)).await {
-        Ok(e) => e.text().await.unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
-pub async fn click(b: &fantoccini::Client, css: &str) {
-    b.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
