@@ -34,6 +34,7 @@ mod http_timeouts;
 mod inputs;
 mod integrations;
 mod mail;
+mod run_closing;
 mod run_lifecycle;
 mod scoping;
 mod security;
