@@ -9,10 +9,10 @@ use tokio::sync::watch;
 use crate::{
     db::{Db, sync_runs},
     hris::Provider,
+    sync::lifecycle::Stage,
 };
 
 use super::{Request, StartError};
-use crate::sync::lifecycle::Stage;
 
 /// A heartbeat older than this means the run's process is gone (the default of [`stale_after`]).
 pub const STALE_AFTER: time::Duration = time::Duration::seconds(60);

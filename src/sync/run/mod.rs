@@ -13,10 +13,11 @@ mod start;
 use std::sync::Arc;
 
 use crate::{
-    crypto::SecretBox, db::Db, db::sync_runs::Tally, hris::Provider, hris::providers::Providers,
+    crypto::SecretBox,
+    db::{Db, sync_runs::Tally},
+    hris::{Provider, providers::Providers},
+    sync::lifecycle::FailureKind,
 };
-
-use super::lifecycle::FailureKind;
 
 pub use lock::{STALE_AFTER, stale_after};
 pub use planning::{
