@@ -8,8 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use super::knobs::insert_user;
 use super::schema::{self, Ctx, KiwiSchema, Render};
-use super::{PATH, Shared, fixtures, graphql, insert_user};
+use super::{PATH, Shared, fixtures, graphql};
 use crate::fake::{FaultKind, RecordedRequest, Target};
 
 /// A GraphQL request as a test wants to look at it.
