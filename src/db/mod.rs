@@ -123,10 +123,16 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // The checks and why they cost no hand-off on the common path: `hygiene`.
+            let connect_watch = hygiene::ReadOnlyWatch::new();
+            let acquire_watch = connect_watch.clone();
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .max_lifetime(hygiene::SQLITE_MAX_LIFETIME)
+                .test_before_acquire(false)
+                .after_connect(move |c, m| connect_watch.after_connect(c, m))
+                .before_acquire(move |c, m| acquire_watch.before_acquire(c, m))
                 .after_release(hygiene::sqlite_after_release)
-                .before_acquire(hygiene::sqlite_before_acquire)
                 .connect_with(opts)
                 .await
                 .with_context(|| format!("could not open the SQLite database {url}"))?;
