@@ -1,6 +1,12 @@
 //! Sessions in our own database (tower-sessions 0.15 store over [`Db`]; STACK.md explains why the
 //! published sqlx store does not fit). Each row also carries the logged-in person's id, so ending
 //! a person's sessions (deactivation) is one delete.
+//!
+//! Loading a session also reads its person (and company name) in the same statement and hands
+//! it to the request under [`LOADED_PERSON_KEY`], which is never stored: every logged-in page
+//! needs both, and on SQLite each statement is a hand-off to the connection's thread and back.
+//! `web::extract` falls back to its own read when the key is missing or names someone else
+//! (a session that changed hands during the request, such as a login).
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -11,12 +17,19 @@ use tower_sessions::{
 };
 
 use crate::{
-    db::{Db, Tx},
+    db::{
+        Db, Tx,
+        people::{SESSION_PERSON_COLUMNS, SessionPerson},
+    },
     on_db, on_tx,
 };
 
 /// The session key that holds the logged-in person's id (see `web::session`).
 pub const PERSON_KEY: &str = "person_id";
+
+/// The key under which a loaded session carries its person as read with it
+/// ([`crate::db::people::SessionPerson`]); removed before a session is written.
+pub const LOADED_PERSON_KEY: &str = "_loaded_person";
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -38,7 +51,44 @@ fn person_of(record: &Record) -> Option<i64> {
 }
 
 fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
-    serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))
+    let encoded = if record.data.contains_key(LOADED_PERSON_KEY) {
+        let mut stored = record.clone();
+        stored.data.remove(LOADED_PERSON_KEY);
+        serde_json::to_vec(&stored)
+    } else {
+        serde_json::to_vec(record)
+    };
+    encoded.map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+/// A session row with its person's columns (all null when it has none, or that person is gone).
+#[derive(sqlx::FromRow)]
+struct Loaded {
+    data: Vec<u8>,
+    expiry_date: OffsetDateTime,
+    id: Option<i64>,
+    company_id: Option<i64>,
+    company_name: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    role: Option<String>,
+    active: Option<bool>,
+}
+
+impl Loaded {
+    fn person(self) -> Option<SessionPerson> {
+        Some(SessionPerson {
+            id: self.id?,
+            company_id: self.company_id?,
+            company_name: self.company_name?,
+            first_name: self.first_name?,
+            last_name: self.last_name?,
+            email: self.email?,
+            role: self.role,
+            active: self.active?,
+        })
+    }
 }
 
 #[async_trait]
@@ -71,14 +121,29 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let data: Option<Vec<u8>> = on_db!(&self.db, p => sqlx::query_scalar(
-            "select data from sessions where id = $1 and expiry_date > $2")
-            .bind(id.to_string()).bind(crate::db::now()).fetch_optional(p).await)
+        // The expiry is checked here rather than in the statement: compared there with a new
+        // time on every load, it made SQLite re-plan the statement each time (its statistics
+        // weigh a bound value against the `sessions_expiry` index).
+        let sql = sqlx::AssertSqlSafe(format!(
+            "select s.data, s.expiry_date, {SESSION_PERSON_COLUMNS} from sessions s \
+             left join people p on p.id = s.person_id \
+             left join companies c on c.id = p.company_id \
+             where s.id = $1"
+        ));
+        let row: Option<Loaded> = on_db!(&self.db, p => sqlx::query_as(sql)
+            .bind(id.to_string()).fetch_optional(p).await)
         .map_err(backend)?;
-        data.map(|d| {
-            serde_json::from_slice(&d).map_err(|e| session_store::Error::Decode(e.to_string()))
-        })
-        .transpose()
+        let Some(row) = row.filter(|r| r.expiry_date > crate::db::now()) else {
+            return Ok(None);
+        };
+        let mut record: Record = serde_json::from_slice(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        if let Some(person) = row.person() {
+            let value = serde_json::to_value(person)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+            record.data.insert(LOADED_PERSON_KEY.into(), value);
+        }
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

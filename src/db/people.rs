@@ -247,7 +247,7 @@ pub async fn login_candidates(db: &Db, email: &str) -> sqlx::Result<Vec<LoginCan
 }
 
 /// Who is logged in: what every page needs to know about the current user.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct SessionPerson {
     pub id: i64,
     pub company_id: i64,
@@ -259,11 +259,17 @@ pub struct SessionPerson {
     pub active: bool,
 }
 
+/// The columns of a [`SessionPerson`], from `people p` joined with `companies c` (the session
+/// store reads them with the session row, see [`crate::session_store`]).
+pub const SESSION_PERSON_COLUMNS: &str = "p.id, p.company_id, c.name as company_name, \
+    p.first_name, p.last_name, p.email, p.role, p.active";
+
 pub async fn session_person(db: &Db, person_id: i64) -> sqlx::Result<Option<SessionPerson>> {
-    on_db!(db, p => sqlx::query_as(
-        "select p.id, p.company_id, c.name as company_name, p.first_name, p.last_name, p.email, p.role, p.active \
-         from people p join companies c on c.id = p.company_id where p.id = $1")
-        .bind(person_id).fetch_optional(p).await)
+    let sql = sqlx::AssertSqlSafe(format!(
+        "select {SESSION_PERSON_COLUMNS} from people p join companies c on c.id = p.company_id \
+         where p.id = $1"
+    ));
+    on_db!(db, p => sqlx::query_as(sql).bind(person_id).fetch_optional(p).await)
 }
 
 /// How many people a company has (for the demo's idempotence and the dashboard).

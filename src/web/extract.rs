@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use crate::{
     db::people::{self, SessionPerson},
     directory::Role,
-    session_store::PERSON_KEY,
+    session_store::{LOADED_PERSON_KEY, PERSON_KEY},
     web::{AppError, AppState, csrf, expiry},
 };
 
@@ -92,7 +92,15 @@ impl FromRequestParts<AppState> for CurrentUser {
             session.flush().await?;
             return Err(login_required(parts));
         }
-        let person = people::session_person(&state.db, person_id).await?;
+        // Read with the session row (`session_store`), unless the session changed hands.
+        let loaded = session
+            .get::<SessionPerson>(LOADED_PERSON_KEY)
+            .await?
+            .filter(|p| p.id == person_id);
+        let person = match loaded {
+            Some(p) => Some(p),
+            None => people::session_person(&state.db, person_id).await?,
+        };
         let Some((person, role)) = person
             .filter(|p| p.active)
             .and_then(|p| p.role.as_deref().and_then(Role::parse).map(|r| (p, r)))

@@ -124,6 +124,40 @@ backends! {
     }
 }
 
+/// The person is read with the session row on every request (`session_store`): a rename shows on
+/// the next page, and what is read that way is never written into the stored session.
+async fn the_person_is_read_with_the_session_and_never_stored(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.session_idle_seconds = Some(8)).await;
+    let c = app.manager().await;
+    roster::on_db!(&app.db, p => sqlx::query("update people set first_name = 'Renamed' where email = $1")
+        .bind(&app.manager_email).execute(p).await.unwrap().rows_affected());
+    // A page after a quarter of the idle window slides the session, which writes its row.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let page = c.get("/people").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Renamed"), "the name as it is now");
+    let stored: Vec<Vec<u8>> = roster::on_db!(&app.db, p => sqlx::query_scalar("select data from sessions")
+        .fetch_all(p).await.unwrap());
+    assert_eq!(stored.len(), 1);
+    let text = String::from_utf8_lossy(&stored[0]);
+    assert!(text.contains("person_id"), "{text}");
+    assert!(
+        !text.contains(roster::session_store::LOADED_PERSON_KEY),
+        "{text}"
+    );
+    assert!(!text.contains("Renamed"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_person_is_read_with_the_session_and_never_stored_sqlite() {
+    the_person_is_read_with_the_session_and_never_stored(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_person_is_read_with_the_session_and_never_stored_postgres() {
+    the_person_is_read_with_the_session_and_never_stored(Backend::Postgres).await;
+}
+
 /// Idle window of 8 s: requests every 3 s keep the session alive well past 8 s; then 12 s of
 /// quiet end it. (Wide margins: the test machine may be loaded, and a request can be slow.)
 async fn activity_slides_the_session(backend: Backend) {
