@@ -21,6 +21,7 @@ pub mod login_attempts;
 pub mod login_tokens;
 pub mod outbox;
 pub mod pacing;
+pub mod panel_state;
 pub mod people;
 mod people_list;
 pub mod person_history;

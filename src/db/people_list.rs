@@ -61,13 +61,17 @@ fn fields_where(fields: &[FieldFilter], first: usize, in_order: bool) -> String 
     sql
 }
 
-/// One page of the directory list and the number of matching people.
+/// One page of the directory list and the number of matching people. `counts` are the
+/// company's (everyone, active) counts when the caller has read them already (the list reads
+/// them with its filters, [`crate::db::list_filters`]); an unfiltered list uses them instead of
+/// counting.
 pub async fn list(
     db: &Db,
     company_id: i64,
     filter: &Filter,
     limit: i64,
     offset: i64,
+    counts: Option<(i64, i64)>,
 ) -> sqlx::Result<(Vec<ListItem>, i64)> {
     let search = filter
         .search
@@ -114,9 +118,12 @@ pub async fn list(
         && filter.group_id.is_none()
         && filter.fields.is_empty()
     {
-        let counts: Option<(i64, i64)> = on_db!(db, p => sqlx::query_as(
-            "select total, active from people_counts where company_id = $1")
-            .bind(company_id).fetch_optional(p).await)?;
+        let counts: Option<(i64, i64)> = match counts {
+            Some(c) => Some(c),
+            None => on_db!(db, p => sqlx::query_as(
+                "select total, active from people_counts where company_id = $1")
+                .bind(company_id).fetch_optional(p).await)?,
+        };
         let (all, active) = counts.unwrap_or((0, 0));
         match filter.active {
             None => all,

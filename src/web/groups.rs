@@ -56,7 +56,7 @@ pub(super) async fn show(
         group_id: Some(id),
         ..Default::default()
     };
-    let (members, _) = people::list(&state.db, company, &filter, 10_000, 0).await?;
+    let (members, _) = people::list(&state.db, company, &filter, 10_000, 0, None).await?;
     Ok(ShowPage {
         layout: Layout::new(&user, "groups", group.name.clone()),
         group,

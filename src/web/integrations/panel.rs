@@ -6,10 +6,11 @@ use askama_web::WebTemplate;
 use axum::{extract::State, response::Redirect};
 
 use crate::{
-    db::{Db, integrations, sync_runs},
+    db::{Db, companies, integrations, panel_state, sync_runs},
     hris::Provider,
     sync::{
         lifecycle::State as RunState,
+        morning,
         run::{Request, Trigger},
     },
     web::{AppError, AppState, Manager, layout::Layout, query::Query},
@@ -197,27 +198,36 @@ pub async fn index(
     Manager(user): Manager,
     Query(q): Query<PanelQuery>,
 ) -> Result<IndexPage, AppError> {
-    let company = super::company(&state, user.company_id()).await?;
-    let clock = CompanyClock::new(&company.time_zone);
-    let integration = integrations::get(&state.db, company.id).await?;
+    let now = chrono::Utc::now();
+    let company_id = user.company_id();
+    let panel = panel_state::read(&state.db, company_id, now.date_naive())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let clock = CompanyClock::new(&panel.time_zone);
+    let connected_to = panel.connection.as_ref().map(|c| c.provider);
     let panels = [Provider::Personio, Provider::Kiwihr]
         .into_iter()
-        .map(|p| {
-            let connected_to = integration.as_ref().map(|i| i.provider);
-            ProviderPanel {
-                key: p.as_str(),
-                name: p.label(),
-                description: description(p),
-                connected: connected_to == Some(p),
-                unavailable: connected_to.filter(|c| *c != p).map(|c| {
-                    format!(
-                        "Connect is unavailable: {c} is connected, and a company syncs from one HRIS at a time. Disconnect {c} first."
-                    )
-                }),
-            }
+        .map(|p| ProviderPanel {
+            key: p.as_str(),
+            name: p.label(),
+            description: description(p),
+            connected: connected_to == Some(p),
+            unavailable: connected_to.filter(|c| *c != p).map(|c| {
+                format!(
+                    "Connect is unavailable: {c} is connected, and a company syncs from one HRIS at a time. Disconnect {c} first."
+                )
+            }),
         })
         .collect();
-    let connection = integration.map(|i| Connection {
+    let next_sync = {
+        let tz = companies::zone(&panel.time_zone);
+        let today_claimed = panel.claimed_on(morning::local_date(now, tz));
+        clock.next_sync(
+            morning::next_morning(now, tz, panel.sync_hour, today_claimed),
+            now,
+        )
+    };
+    let connection = panel.connection.map(|i| Connection {
         since: clock.show(i.connected_at),
         by: i.connected_by.unwrap_or_else(|| "the command line".into()),
         hint: i.hint,
@@ -232,12 +242,8 @@ pub async fn index(
         warnings: take_warnings(&user.session).await?,
         panels,
         connection,
-        status: load_status(&state.db, company.id, &q, &clock).await?,
-        next_sync: {
-            let now = chrono::Utc::now();
-            let (_, at) = crate::sync::morning::next_for(&state.db, &company, now).await?;
-            clock.next_sync(at, now)
-        },
+        status: load_status(&state.db, company_id, &q, &clock).await?,
+        next_sync,
     })
 }
 

@@ -7,7 +7,7 @@ use axum::extract::{RawQuery, State};
 
 use super::field_filters::{self, FieldSelect};
 use crate::{
-    db::{custom_fields, list_filters, people},
+    db::{list_filters, people},
     directory::Group,
     web::{AppError, AppState, CurrentUser, layout::Layout, query::Query},
 };
@@ -69,8 +69,9 @@ pub(crate) async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<ListPage, AppError> {
     let company = user.company_id();
-    let fields = custom_fields::all(&state.db, company).await?;
-    let (field_selects, field_filters) = field_filters::read(&fields, raw.as_deref().unwrap_or(""));
+    let filters = list_filters::read(&state.db, company).await?;
+    let (field_selects, field_filters) =
+        field_filters::read(&filters.fields, raw.as_deref().unwrap_or(""));
     let status = q.status.clone().unwrap_or_else(|| "active".into());
     let active = match status.as_str() {
         "all" => None,
@@ -97,10 +98,10 @@ pub(crate) async fn list(
         &filter,
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE,
+        Some(filters.counts),
     )
     .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let filters = list_filters::read(&state.db, company).await?;
     let (qs, dep) = (q.q.unwrap_or_default(), q.department.unwrap_or_default());
     let mut link_filters: Vec<(String, String)> = [
         ("q", &qs),
