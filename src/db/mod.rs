@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod list_filters;
 pub mod login_attempts;
 pub mod login_tokens;
+mod logins;
 pub mod outbox;
 pub mod pacing;
 pub mod panel_state;

@@ -231,5 +231,5 @@ pub async fn connect_save(
             approve: None,
         })
         .await?;
-    Ok(Redirect::to(&super::panel::queued_url("connected", after)).into_response())
+    Ok(Redirect::to(&super::notice::queued_url("connected", after)).into_response())
 }

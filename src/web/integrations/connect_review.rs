@@ -94,7 +94,7 @@ pub async fn connect_start(
             approve: None,
         })
         .await?;
-    Ok(Redirect::to(&super::panel::queued_url("connected", after)).into_response())
+    Ok(Redirect::to(&super::notice::queued_url("connected", after)).into_response())
 }
 
 /// "Cancel": the checked credentials are dropped; nothing was stored.

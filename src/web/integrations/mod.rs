@@ -13,6 +13,7 @@ mod history;
 mod kept_secret;
 mod labels;
 mod mapping_input;
+mod notice;
 mod panel;
 mod pending;
 mod preview;

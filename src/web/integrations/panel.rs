@@ -16,7 +16,11 @@ use crate::{
     web::{AppError, AppState, Manager, layout::Layout, query::Query},
 };
 
-use super::{schedule::CompanyClock, view::RunView};
+use super::{
+    notice::{Notice, notice, queued_url},
+    schedule::CompanyClock,
+    view::RunView,
+};
 
 /// One HRIS's panel.
 pub struct ProviderPanel {
@@ -82,56 +86,6 @@ impl PanelQuery {
                 .is_some_and(|at| (0..QUEUED_FOR).contains(&(now - at)))
         })
     }
-}
-
-/// Where to go after enqueueing a sync: the panel, waiting for a run newer than `after`.
-pub fn queued_url(notice: &str, after: i64) -> String {
-    let at = crate::db::now().unix_timestamp();
-    format!("/settings/integrations?notice={notice}&after={after}&at={at}")
-}
-
-/// A one-time message on the panel, coloured by what it reports.
-#[derive(Clone, Copy)]
-pub struct Notice {
-    pub text: &'static str,
-    /// The CSS class: "success" (green), "info" (blue: work under way), "warning" (amber).
-    pub kind: &'static str,
-    /// About the sync just asked for: shown with the live status while that sync is queued or
-    /// running, and gone (replaced by its outcome) when it ends.
-    about_sync: bool,
-}
-
-fn notice(key: &str) -> Option<Notice> {
-    let (text, kind, about_sync) = match key {
-        "connected" => ("Connected. The first sync has started.", "success", true),
-        "started" => ("Sync started.", "info", true),
-        "already" => (
-            "A sync is already running or waiting to start, so Roster did not start another. Its progress is below.",
-            "info",
-            true,
-        ),
-        "disconnected" => (
-            "Disconnected. The stored credentials were deleted; people stay as they are.",
-            "success",
-            false,
-        ),
-        "connect_cancelled" => (
-            "Not connected: nothing was stored, and nobody changed.",
-            "success",
-            false,
-        ),
-        "not_connected" => (
-            "Nothing is connected, so there is nothing to sync.",
-            "warning",
-            false,
-        ),
-        _ => return None,
-    };
-    Some(Notice {
-        text,
-        kind,
-        about_sync,
-    })
 }
 
 pub async fn load_status(

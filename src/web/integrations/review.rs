@@ -62,7 +62,7 @@ pub async fn apply_anyway(
         ),
     )
     .await?;
-    Ok(Redirect::to(&super::panel::queued_url("started", after)))
+    Ok(Redirect::to(&super::notice::queued_url("started", after)))
 }
 
 /// "Discard": the paused run stays in the history, marked discarded; nothing is applied.
