@@ -61,6 +61,27 @@ fn fields_where(fields: &[FieldFilter], first: usize, in_order: bool) -> String 
     sql
 }
 
+/// `LIST_WHERE` with only the conditions `filter` uses (same placeholders; the arguments of
+/// the others are bound and unused).
+fn count_where(filter: &Filter, search: bool) -> String {
+    let mut sql = String::from("where p.company_id = $1");
+    if search {
+        sql.push_str(" and p.search_key like $2 escape '\\'");
+    }
+    if filter.department.is_some() {
+        sql.push_str(" and p.department = $3");
+    }
+    if filter.group_id.is_some() {
+        sql.push_str(
+            " and exists (select 1 from group_members gm where gm.person_id = p.id and gm.group_id = $4)",
+        );
+    }
+    if filter.active.is_some() {
+        sql.push_str(" and p.active = $5");
+    }
+    sql
+}
+
 /// One page of the directory list and the number of matching people. `counts` are the
 /// company's (everyone, active) counts when the caller has read them already (the list reads
 /// them with its filters, [`crate::db::list_filters`]); an unfiltered list uses them instead of
@@ -84,11 +105,17 @@ pub async fn list(
          limit $6 offset $7",
         fields_where(&filter.fields, 8, true)
     ));
-    // Filtered by a custom field, the count starts from that field's people (10,000 index
-    // entries for one office in five) instead of checking all 50,000 people against them
-    // (SQLite keeps a `cross join`'s order): 12.7 → 2.7 ms in the unanalyzed replay.
+    // The count names only the conditions in use (the rows keep `LIST_WHERE`, whose plan walks
+    // the name index anyway): with no `$n is null or …` around them, SQLite can answer
+    // "this company, active" from the narrow `people_id_company_active` index instead of each
+    // person's row. Filtered by a custom field, the count starts from that field's people
+    // (10,000 index entries for one office in five) instead of checking all 50,000 people
+    // against them (SQLite keeps a `cross join`'s order). At 50,000 people, one office in five,
+    // in a replay with Python's sqlite3: 12.7 ms checking everyone, 8.1 ms from the field's
+    // people, 3.9 ms with the narrow index.
+    let used = count_where(filter, search.is_some());
     let count_sql = sqlx::AssertSqlSafe(match filter.fields.split_first() {
-        None => format!("select count(*) from people p {LIST_WHERE}"),
+        None => format!("select count(*) from people p {used}"),
         Some((first, rest)) => {
             let (table, column) = if first.several {
                 ("person_field_choices", "choice")
@@ -96,7 +123,7 @@ pub async fn list(
                 ("person_field_values", "text_value")
             };
             format!(
-                "select count(*) from {table} f cross join people p {LIST_WHERE} \
+                "select count(*) from {table} f cross join people p {used} \
                  and p.id = f.person_id and f.field_id = $6 and f.{column} = $7{}",
                 fields_where(rest, 8, false)
             )

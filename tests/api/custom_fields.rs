@@ -115,6 +115,9 @@ backends! {
         assert_eq!(names(&e.get(&format!("/people?{l}=French&{o}=Paris")).await), Vec::<String>::new());
         assert_eq!(e.get(&format!("/people?{l}=French&{o}=Paris")).await.text(".count"), "0 people", "both filters count");
         assert_eq!(e.get(&format!("/people?{o}=Berlin&q=bert")).await.text(".count"), "1 person", "with a search");
+        assert_eq!(e.get(&format!("/people?{o}=Berlin&department=Nowhere")).await.text(".count"), "0 people", "with a department");
+        assert_eq!(e.get(&format!("/people?{o}=Berlin&status=all")).await.text(".count"), "2 people", "with everyone");
+        assert_eq!(e.get(&format!("/people?{o}=Berlin&status=deactivated")).await.text(".count"), "0 people", "deactivated only");
         assert_eq!(names(&e.get(&format!("/people?{l}=German&{o}=Berlin")).await), vec!["Anna Tester"]);
         // A text field is no filter; a filter naming no field of the company is ignored.
         assert!(berlin.texts(&format!("select[name={n}]")).is_empty());
