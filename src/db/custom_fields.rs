@@ -17,15 +17,24 @@ struct Row {
 }
 
 impl Row {
-    /// A kind this version does not know (written by a newer one) reads as text, which shows
-    /// whatever is stored rather than failing the page.
     fn into_field(self) -> CustomField {
-        CustomField {
-            id: self.id,
-            label: self.label,
-            kind: FieldKind::parse(&self.kind).unwrap_or(FieldKind::Text),
-            choices: self.choices.0,
-        }
+        stored_field(self.id, self.label, &self.kind, self.choices.0)
+    }
+}
+
+/// A field as stored. A kind this version does not know (written by a newer one) reads as text,
+/// which shows whatever is stored rather than failing the page.
+pub(super) fn stored_field(
+    id: i64,
+    label: String,
+    kind: &str,
+    choices: Vec<String>,
+) -> CustomField {
+    CustomField {
+        id,
+        label,
+        kind: FieldKind::parse(kind).unwrap_or(FieldKind::Text),
+        choices,
     }
 }
 

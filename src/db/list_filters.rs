@@ -5,8 +5,8 @@
 //! statement instead of three is most of the saving.
 
 use crate::{
-    db::Db,
-    directory::{CustomField, FieldKind, Group},
+    db::{Db, custom_fields},
+    directory::{CustomField, Group},
     on_db,
 };
 
@@ -76,14 +76,12 @@ pub async fn read(db: &Db, company_id: i64) -> sqlx::Result<ListFilters> {
                 company_id,
                 name: r.name,
             }),
-            // As `custom_fields::all` reads them: a kind this version does not know reads as text.
-            FIELD => out.fields.push(CustomField {
-                id: r.id,
-                label: r.name,
-                kind: FieldKind::parse(&r.kind).unwrap_or(FieldKind::Text),
-                choices: serde_json::from_str(&r.choices)
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-            }),
+            FIELD => out.fields.push(custom_fields::stored_field(
+                r.id,
+                r.name,
+                &r.kind,
+                serde_json::from_str(&r.choices).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            )),
             TOTAL => out.counts.0 = r.id,
             ACTIVE => out.counts.1 = r.id,
             _ => {}
