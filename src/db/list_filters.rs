@@ -1,11 +1,12 @@
 //! What the people list shows around its rows, in one read: the departments in use and the
 //! groups (the filters' choices), the company's custom fields (choice fields are filters too),
-//! and the company's people counts (the total of an unfiltered list). The list asks on every
+//! and the kept counts of the company's people and of each choice (the total of a list
+//! narrowed by at most one choice, [`people::Counts`]). The list asks on every
 //! view, and on SQLite each statement is a hand-off to the connection's thread and back, so one
 //! statement instead of three is most of the saving.
 
 use crate::{
-    db::{Db, custom_fields},
+    db::{Db, custom_fields, people},
     directory::{CustomField, Group},
     on_db,
 };
@@ -19,8 +20,8 @@ pub struct ListFilters {
     pub groups: Vec<Group>,
     /// The company's custom fields, oldest first.
     pub fields: Vec<CustomField>,
-    /// Everyone, and the active people (kept by triggers, migration `people_counts`).
-    pub counts: (i64, i64),
+    /// The company's and each choice's counts (kept by triggers).
+    pub counts: people::Counts,
 }
 
 /// One row of the read: `part` says which list it belongs to.
@@ -31,13 +32,15 @@ struct Row {
     name: String,
     kind: String,
     choices: String,
+    total: i64,
+    active: i64,
 }
 
 const DEPARTMENT: i64 = 0;
 const GROUP: i64 = 1;
 const FIELD: i64 = 2;
-const TOTAL: i64 = 3;
-const ACTIVE: i64 = 4;
+const PEOPLE: i64 = 3;
+const CHOICE: i64 = 4;
 
 /// The list's filters, fields and counts of `company_id`.
 pub async fn read(db: &Db, company_id: i64) -> sqlx::Result<ListFilters> {
@@ -52,19 +55,22 @@ pub async fn read(db: &Db, company_id: i64) -> sqlx::Result<ListFilters> {
            select (select min(p.department) from people p \
                    where p.company_id = $1 and p.department > d.department) \
            from d where d.department is not null) \
-         select part, id, name, kind, choices from ( \
+         select part, id, name, kind, choices, total, active from ( \
            select cast(0 as bigint) as part, cast(0 as bigint) as id, department as name, \
-                  department as sort, '' as kind, '' as choices \
+                  department as sort, '' as kind, '' as choices, \
+                  cast(0 as bigint) as total, cast(0 as bigint) as active \
            from d where department is not null \
            union all \
-           select 1, id, name, lower(name), '', '' from groups where company_id = $1 \
+           select 1, id, name, lower(name), '', '', 0, 0 from groups where company_id = $1 \
            union all \
-           select 2, id, label, '', kind, cast(choices as text) from custom_fields \
+           select 2, id, label, '', kind, cast(choices as text), 0, 0 from custom_fields \
            where company_id = $1 \
            union all \
-           select 3, total, '', '', '', '' from people_counts where company_id = $1 \
+           select 3, 0, '', '', '', '', total, active from people_counts where company_id = $1 \
            union all \
-           select 4, active, '', '', '', '' from people_counts where company_id = $1) parts \
+           select 4, c.field_id, c.value, c.value, '', '', c.total, c.active \
+           from custom_fields f join field_value_counts c on c.field_id = f.id \
+           where f.company_id = $1) parts \
          order by part, sort, id")
         .bind(company_id).fetch_all(p).await)?;
     let mut out = ListFilters::default();
@@ -82,8 +88,12 @@ pub async fn read(db: &Db, company_id: i64) -> sqlx::Result<ListFilters> {
                 &r.kind,
                 serde_json::from_str(&r.choices).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
             )),
-            TOTAL => out.counts.0 = r.id,
-            ACTIVE => out.counts.1 = r.id,
+            PEOPLE => out.counts.people = (r.total, r.active),
+            CHOICE => {
+                out.counts
+                    .choices
+                    .insert((r.id, r.name), (r.total, r.active));
+            }
             _ => {}
         }
     }

@@ -108,7 +108,7 @@ impl ListItem {
     }
 }
 
-pub use super::people_list::{FieldFilter, Filter, list};
+pub use super::people_list::{Counts, FieldFilter, Filter, list};
 
 /// The people whose manager is `manager_id`, active first.
 pub async fn reports(db: &Db, company_id: i64, manager_id: i64) -> sqlx::Result<Vec<ListItem>> {

@@ -17,6 +17,7 @@ mod browser_pages;
 mod browser_person;
 mod browser_review;
 mod browser_rules;
+mod choice_counts;
 mod cli;
 mod crash;
 mod custom_fields;

@@ -98,7 +98,7 @@ pub(crate) async fn list(
         &filter,
         PAGE_SIZE,
         (page - 1) * PAGE_SIZE,
-        Some(filters.counts),
+        Some(&filters.counts),
     )
     .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
