@@ -32,14 +32,27 @@ pub async fn mornings(db: &Db, company_id: i64) -> sqlx::Result<Vec<String>> {
         .bind(company_id).fetch_all(p).await)
 }
 
-/// Counts one more start of the queued sync `job_id` and returns the new count (1 for the first).
-/// Committed before the run starts, so a run whose worker is killed still counts.
-pub async fn bump_attempt(db: &Db, job_id: &str, company_id: i64) -> sqlx::Result<i64> {
+/// Counts one more start of the queued sync `job_id` and returns the new count (1 for the first),
+/// or `None` when the job is done ([`job_done`]): a second delivery of a job that already ran,
+/// which must not run again. Committed before the run starts, so a run whose worker is killed
+/// still counts.
+pub async fn bump_attempt(db: &Db, job_id: &str, company_id: i64) -> sqlx::Result<Option<i64>> {
     on_db!(db, p => sqlx::query_scalar(
         "insert into sync_job_attempts (job_id, company_id, attempts, updated_at) values ($1, $2, 1, $3) \
          on conflict (job_id) do update set attempts = sync_job_attempts.attempts + 1, updated_at = excluded.updated_at \
+         where sync_job_attempts.done_at is null \
          returning attempts")
-        .bind(job_id).bind(company_id).bind(crate::db::now()).fetch_one(p).await)
+        .bind(job_id).bind(company_id).bind(crate::db::now()).fetch_optional(p).await)
+}
+
+/// Marks the queued sync `job_id` done: it ran and needs no retry, or it was dropped. apalis
+/// may still deliver it again (it re-queues the job of a worker whose heartbeat was late, while
+/// that worker runs it); [`bump_attempt`] then refuses it.
+pub async fn job_done(db: &Db, job_id: &str) -> sqlx::Result<()> {
+    on_db!(db, p => sqlx::query(
+        "update sync_job_attempts set done_at = $2, updated_at = $2 where job_id = $1")
+        .bind(job_id).bind(crate::db::now()).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Takes back a count when the run did not start after all (another run held the lock).

@@ -12,7 +12,9 @@
 //!   [`WorkerSettings::give_up_after`]. [`WorkerHealth`] tells `/readyz` how it is doing.
 //! - **Attempts**: counted in `sync_job_attempts` before each start (orphan re-runs included),
 //!   capped at [`crate::jobs::MAX_ATTEMPTS`]. Transient failures are re-queued with exponential backoff;
-//!   permanent ones are not.
+//!   permanent ones are not. A job that ran and needs no retry is marked done there, so a second
+//!   delivery of it (apalis re-queues the job of a worker whose heartbeat came late, even while
+//!   that worker runs it) is dropped instead of syncing twice.
 //! - **Schedule**: every tick, each connected company whose morning is due ([`crate::sync::morning`]) gets one sync per local day,
 //!   the database deciding which process queues it ([`crate::jobs::Jobs::enqueue_scheduled`]).
 //! - **Shutdown**: on stop, no new sync starts (a job taken meanwhile goes back to the queue); a

@@ -51,10 +51,29 @@ impl Runner {
             return self.jobs.push(&job, Some(self.settings.busy_retry)).await;
         }
         let db = &self.ctx.db;
-        let attempt = db::jobs::bump_attempt(db, &job.job_id, job.company_id).await?;
-        if attempt > MAX_ATTEMPTS {
-            return self.give_up(&job, attempt - 1).await;
+        let Some(attempt) = db::jobs::bump_attempt(db, &job.job_id, job.company_id).await? else {
+            tracing::info!(
+                company = job.company_id,
+                job = %job.job_id,
+                "this sync already ran; a second delivery of it is dropped"
+            );
+            return Ok(());
+        };
+        let queued_again = if attempt > MAX_ATTEMPTS {
+            self.give_up(&job, attempt - 1).await?
+        } else {
+            self.attempt(&job, attempt).await?
+        };
+        if !queued_again {
+            db::jobs::job_done(db, &job.job_id).await?;
         }
+        Ok(())
+    }
+
+    /// Runs attempt number `attempt` of the job; true when the job was queued again (a retry,
+    /// or the company was busy).
+    async fn attempt(&self, job: &SyncJob, attempt: i64) -> anyhow::Result<bool> {
+        let db = &self.ctx.db;
         let this = Attempt {
             number: attempt,
             max: MAX_ATTEMPTS,
@@ -81,7 +100,8 @@ impl Runner {
                             ),
                         )
                         .await?;
-                        self.jobs.push(&job, Some(wait)).await?;
+                        self.jobs.push(job, Some(wait)).await?;
+                        return Ok(true);
                     } else {
                         db::jobs::append_run_message(
                             db,
@@ -91,7 +111,7 @@ impl Runner {
                         .await?;
                     }
                 }
-                Ok(())
+                Ok(false)
             }
             Err(StartError::AlreadyRunning) => {
                 // Not a start: another run holds the company's lock (a live one, or a dead one
@@ -101,38 +121,41 @@ impl Runner {
                     company = job.company_id,
                     "a sync is already running for this company; this one waits"
                 );
-                self.jobs.push(&job, Some(self.settings.busy_retry)).await
+                self.jobs.push(job, Some(self.settings.busy_retry)).await?;
+                Ok(true)
             }
             Err(StartError::NotConnected) => {
                 tracing::info!(
                     company = job.company_id,
                     "sync dropped: the company is no longer connected"
                 );
-                Ok(())
+                Ok(false)
             }
             Err(StartError::Approval(reason)) => {
                 tracing::info!(company = job.company_id, %reason, "approval not applied");
-                Ok(())
+                Ok(false)
             }
             Err(e @ (StartError::Internal(_) | StartError::Key(_))) => {
                 let e = anyhow::Error::from(e);
                 tracing::error!(company = job.company_id, attempt, error = %format!("{e:#}"), "sync could not start");
                 if attempt < MAX_ATTEMPTS {
                     self.jobs
-                        .push(&job, Some(self.settings.backoff(attempt)))
+                        .push(job, Some(self.settings.backoff(attempt)))
                         .await?;
+                    return Ok(true);
                 }
-                Ok(())
+                Ok(false)
             }
         }
     }
 
-    /// The job used every attempt (runs whose worker died count): record why, and stop.
-    async fn give_up(&self, job: &SyncJob, started: i64) -> anyhow::Result<()> {
+    /// The job used every attempt (runs whose worker died count): record why, and stop. True
+    /// when the company was busy and the job was queued again to record it later.
+    async fn give_up(&self, job: &SyncJob, started: i64) -> anyhow::Result<bool> {
         let db = &self.ctx.db;
         sync_runs::abandon_stale(db, job.company_id, run::stale_after()).await?;
         let Some(integration) = integrations::get(db, job.company_id).await? else {
-            return Ok(());
+            return Ok(false);
         };
         let Some(run_id) = sync_runs::start(
             db,
@@ -145,7 +168,8 @@ impl Runner {
         .await?
         else {
             db::jobs::unbump_attempt(db, &job.job_id).await?;
-            return self.jobs.push(job, Some(self.settings.busy_retry)).await;
+            self.jobs.push(job, Some(self.settings.busy_retry)).await?;
+            return Ok(true);
         };
         let message = format!(
             "Not started again: this sync was already started {started} times without finishing \
@@ -181,7 +205,7 @@ impl Runner {
             alerts::on_end(&mut tx, &ended).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(false)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Retries: a transient failure is retried with backoff, rejected credentials are not, an
-//! orphaned job (its worker's heartbeat stopped) runs exactly once more, and a job that keeps
-//! dying stops at the attempt cap.
+//! orphaned job (its worker's heartbeat stopped) runs exactly once more, a job delivered again
+//! after it ran does not run again, and a job that keeps dying stops at the attempt cap.
 
 use super::*;
 
@@ -108,6 +108,33 @@ both! {
         assert!(runs[0].message.as_deref().unwrap().contains("stopped before it finished"));
         assert_eq!(runs[1].state, State::Succeeded);
         assert_eq!(roster::db::jobs::attempts(&env.db, &job.job_id).await.unwrap(), 2);
+    }
+
+    async fn a_job_delivered_again_after_it_ran_does_not_run_again(backend) {
+        let env = Env::new(backend).await;
+        let fake = FakePersonio::builder().people(6).seed(12).start().await;
+        let ctx = env.ctx(&fake, 100);
+        env.connect(&ctx, env.company_id, &fake).await;
+        let _w = start_worker(&ctx);
+        let job = SyncJob::new(&manual(env.company_id));
+        let queue = Jobs::for_db(env.db.clone());
+        queue.push(&job, None).await.unwrap();
+        env.wait_runs(20, "the run", finished_ok).await;
+        // The same job again, as apalis delivers it when it re-queues the job of a worker whose
+        // heartbeat came late while that worker ran it.
+        queue.push(&job, None).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let q = jobs::queued(&env.db).await.unwrap();
+            if q.len() == 2 && q.iter().all(|q| q.status == "Done") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the second delivery was never taken: {q:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let runs = env.runs(env.company_id).await;
+        assert_eq!(runs.len(), 1, "one run: {:?}", summary(&runs));
+        assert_eq!(roster::db::jobs::attempts(&env.db, &job.job_id).await.unwrap(), 1);
     }
 
     async fn a_job_that_keeps_dying_stops_at_the_attempt_cap(backend) {
