@@ -55,7 +55,7 @@ pub struct Run {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: i64,
     company_id: i64,
     provider: String,
@@ -132,6 +132,28 @@ const RUN: &str = "select r.id, r.company_id, r.provider, r.trigger_kind, \
     r.approved_from, r.started_at, r.heartbeat_at, r.finished_at, r.duration_ms, r.closed_at, \
     c.first_name || ' ' || c.last_name as closed_by, r.closed_by_run \
     from sync_runs r left join people p on p.id = r.started_by left join people c on c.id = r.closed_by";
+
+/// The company's (`$1`) newest `limit` runs as a subquery, for a statement that reads them with
+/// other things (the panel, [`crate::db::panel_state`]); [`run_in`] decodes them.
+pub(crate) fn newest_runs_sql(limit: u32) -> String {
+    format!("{RUN} where r.company_id = $1 order by r.id desc limit {limit}")
+}
+
+/// The run in a row of such a statement: `None` where its `left join` found none.
+pub(crate) fn run_in<'r, R>(row: &'r R) -> sqlx::Result<Option<Run>>
+where
+    R: sqlx::Row,
+    Row: sqlx::FromRow<'r, R>,
+    &'static str: sqlx::ColumnIndex<R>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    match row.try_get::<Option<i64>, _>("id")? {
+        Some(_) => <Row as sqlx::FromRow<R>>::from_row(row)
+            .and_then(Run::try_from)
+            .map(Some),
+        None => Ok(None),
+    }
+}
 
 pub async fn get(db: &Db, company_id: i64, run_id: i64) -> sqlx::Result<Option<Run>> {
     let sql = sqlx::AssertSqlSafe(format!("{RUN} where r.company_id = $1 and r.id = $2"));

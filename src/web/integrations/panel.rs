@@ -94,10 +94,13 @@ pub async fn load_status(
     q: &PanelQuery,
     clock: &CompanyClock,
 ) -> Result<Status, AppError> {
+    let recent = sync_runs::list(db, company_id, i64::from(panel_state::RECENT_RUNS), 0).await?;
+    Ok(status_of(&recent, q, clock))
+}
+
+/// The live status from the company's newest runs (newest first, [`panel_state::RECENT_RUNS`]).
+fn status_of(recent: &[sync_runs::Run], q: &PanelQuery, clock: &CompanyClock) -> Status {
     let after = q.waiting_after();
-    // One read: a company has at most one running run and only a run that starts gets a row,
-    // so a running run is the newest; the last finished one is then at most second.
-    let recent = sync_runs::list(db, company_id, 2, 0).await?;
     let newest = recent.first().map(|r| r.id).unwrap_or(0);
     let running = recent.first().filter(|r| r.state == RunState::Running);
     let last = recent.iter().find(|r| r.state != RunState::Running);
@@ -115,14 +118,14 @@ pub async fn load_status(
         _ => "/settings/integrations/status".to_string(),
     };
     let polling = running.is_some() || queued;
-    Ok(Status {
+    Status {
         live_url,
         notice: sync_notice.filter(|_| polling),
         polling,
         queued,
         running: running.map(|r| RunView::of(r, clock)),
         last: last.map(|r| RunView::of(r, clock)),
-    })
+    }
 }
 
 /// The id of the newest run (0 when none): what "queued" waits to be overtaken.
@@ -196,7 +199,7 @@ pub async fn index(
         warnings: take_warnings(&user.session).await?,
         panels,
         connection,
-        status: load_status(&state.db, company_id, &q, &clock).await?,
+        status: status_of(&panel.recent, &q, &clock),
         next_sync,
     })
 }
