@@ -14,6 +14,7 @@ mod first;
 mod logins;
 mod many;
 mod memory;
+mod paced;
 mod pages;
 mod queue;
 mod scenarios;
