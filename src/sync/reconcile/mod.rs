@@ -179,7 +179,7 @@ pub fn reconcile(dir: &Directory, snap: &Snapshot, rules: &Rules) -> Plan {
     mapped::plan_mapped(&ctx, &entries, &kept, dir, rules, &mut plan);
 
     summary::person_notes(&entries, &ctx, &mut plan);
-    let mut run_warnings = summary::not_shared_warnings(&kept, provider);
+    let mut run_warnings = summary::not_shared_warnings(&kept, provider, &rules.mapping);
     run_warnings.extend(genders.warning(provider));
     run_warnings.append(&mut plan.run_warnings);
     plan.run_warnings = run_warnings;

@@ -6,6 +6,7 @@ use foldhash::{HashSet, HashSetExt};
 
 use crate::directory::Attribute;
 use crate::hris::{HrisPerson, Provider};
+use crate::sync::mapping::Mapping;
 use crate::sync::plan::{Counts, PersonNote, PersonRef, Plan, Unmatched};
 
 use super::{Ctx, Entry};
@@ -56,19 +57,35 @@ pub(super) fn person_notes(entries: &[Entry<'_>], ctx: &Ctx<'_>, plan: &mut Plan
     }
 }
 
-/// One warning per attribute the provider owns but did not send for some person.
-pub(super) fn not_shared_warnings(people: &[&HrisPerson], provider: Provider) -> Vec<String> {
+/// One warning per attribute the provider owns but did not send for some person, except those
+/// the mapping does not sync (the manager's choice, not the credential's). A built-in field the
+/// mapping fills from another attribute names that attribute: "Personio does not share Team:
+/// department left unchanged."
+pub(super) fn not_shared_warnings(
+    people: &[&HrisPerson],
+    provider: Provider,
+    mapping: &Mapping,
+) -> Vec<String> {
+    let off = mapping.not_synced();
     provider
         .owns()
         .iter()
         .filter(|&&a| !matches!(a, Attribute::HrisId | Attribute::Email | Attribute::Active))
+        .filter(|a| !off.contains(a))
         .filter(|&&a| people.iter().any(|p| !p.carries(a)))
-        .map(|a| {
-            format!(
-                "{} does not share {}: left unchanged.",
-                provider.label(),
-                a.label().to_lowercase()
-            )
+        .map(|&a| {
+            let field = a.label().to_lowercase();
+            match mapping.of_builtin(a) {
+                Some(b) if !b.label.is_empty() => format!(
+                    "{} does not share {}: {field} left unchanged.",
+                    provider.label(),
+                    b.label
+                ),
+                _ => format!(
+                    "{} does not share {field}: left unchanged.",
+                    provider.label()
+                ),
+            }
         })
         .collect()
 }

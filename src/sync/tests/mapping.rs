@@ -273,3 +273,57 @@ mod props {
         }
     }
 }
+
+#[test]
+fn a_built_in_field_not_synced_is_no_warning_and_a_remapped_one_names_its_attribute() {
+    use crate::directory::Attribute;
+    use crate::sync::mapping::BuiltinMapped;
+    let mut p = hris("1", "a@x.example");
+    p.department = Field::Value("Sales".into());
+    p.position = Field::Value("Engineer".into());
+    let d = dir(vec![synced(1, "1", "a@x.example")]);
+    let shared = run(&d, &snap(vec![p.clone()]));
+    let about = |plan: &Plan, words: &[&str]| -> Vec<String> {
+        plan.run_warnings
+            .iter()
+            .filter(|w| words.iter().any(|x| w.contains(x)))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        about(&shared, &["job", "department", "Team"]),
+        Vec::<String>::new()
+    );
+    let rules = Rules {
+        mapping: Mapping {
+            fields: Vec::new(),
+            builtins: vec![
+                BuiltinMapped {
+                    field: Attribute::Department,
+                    key: Some("dynamic_9".into()),
+                    label: "Team".into(),
+                },
+                BuiltinMapped {
+                    field: Attribute::Position,
+                    key: None,
+                    label: String::new(),
+                },
+            ],
+        },
+        ..rules()
+    };
+    let plan = reconcile(&d, &snap(vec![p]), &rules);
+    assert_eq!(
+        about(&plan, &["job", "department", "Team"]),
+        ["Personio does not share Team: department left unchanged."],
+        "the credential stopped sharing Team; job is not synced by choice"
+    );
+    assert!(
+        plan.updates.iter().all(|u| u
+            .changes
+            .iter()
+            .all(|c| { c.field != Attribute::Department && c.field != Attribute::Position })),
+        "both left unchanged: {:?}",
+        plan.updates
+    );
+}
