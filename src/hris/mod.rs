@@ -15,6 +15,6 @@ pub mod transport;
 
 pub use attribute_list::{Attr, AttributeList};
 pub use snapshot::{
-    AttributeInfo, Field, HrisAttribute, HrisPerson, ManagerRef, Provider, Snapshot,
+    AttributeInfo, Field, HrisAttribute, HrisPerson, ManagerRef, Provider, Snapshot, kind_words,
 };
 pub use transport::{FetchError, Transport, TransportConfig};

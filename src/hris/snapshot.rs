@@ -99,6 +99,34 @@ pub struct AttributeInfo {
     pub kind: String,
 }
 
+impl AttributeInfo {
+    /// The kind as a manager reads it ([`kind_words`]).
+    pub fn kind_words(&self) -> String {
+        kind_words(&self.kind)
+    }
+}
+
+/// A provider's kind as a manager reads it: Personio's `standard`, `multiline`, `date`,
+/// `integer`, `decimal`, `list`, `tags` and `link` (personio.md), kiwiHR's GraphQL types
+/// (`String`, `Date`, `Boolean`, `[Team]`, an object such as `Location`). Anything else is shown
+/// as sent, in lower case.
+pub fn kind_words(kind: &str) -> String {
+    let kind = kind.trim();
+    let words = match kind.to_ascii_lowercase().as_str() {
+        "standard" | "string" | "text" => "text",
+        "multiline" => "long text",
+        "date" => "date",
+        "integer" | "decimal" | "number" | "int" | "float" => "number",
+        "list" => "one choice",
+        "tags" => "several choices",
+        "link" => "link",
+        "boolean" | "flag" => "yes or no",
+        _ if kind.starts_with('[') => "several values",
+        other => return other.to_string(),
+    };
+    words.to_string()
+}
+
 /// One attribute of one person as the provider sent it, standard or custom (Personio
 /// `dynamic_<n>`): the shared description and the value as text (`""` when sent empty; dates as
 /// `YYYY-MM-DD`; a department or office by its name; several values joined with ", "). An
@@ -170,4 +198,27 @@ pub struct Snapshot {
     pub people: Vec<HrisPerson>,
     /// Pages fetched, for the run's record.
     pub pages: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kind_words;
+
+    #[test]
+    fn provider_kinds_read_as_words() {
+        let read = |k| kind_words(k);
+        assert_eq!(read("standard"), "text");
+        assert_eq!(read("multiline"), "long text");
+        assert_eq!(read("list"), "one choice");
+        assert_eq!(read("tags"), "several choices");
+        assert_eq!(read("decimal"), "number");
+        assert_eq!(read("Date"), "date");
+        assert_eq!(read("Boolean"), "yes or no");
+        assert_eq!(read("[Team]"), "several values");
+        assert_eq!(
+            read("Location"),
+            "location",
+            "unknown: as sent, in lower case"
+        );
+    }
 }

@@ -108,7 +108,8 @@ pub fn parse(
         if !mapping::compatible(&o.kind, mapping::builtin_kind(a)) {
             errors.push(format!(
                 "{} ({}) cannot fill {label}: choose an attribute of a matching kind.",
-                o.label, o.kind
+                o.label,
+                crate::hris::kind_words(&o.kind)
             ));
             continue;
         }

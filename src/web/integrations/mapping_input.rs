@@ -21,6 +21,13 @@ pub struct MappingRow {
 }
 
 impl MappingRow {
+    /// The attribute's kind as a manager reads it ("one choice"), `""` when not offered now.
+    pub fn kind_words(&self) -> String {
+        crate::hris::kind_words(&self.kind)
+    }
+}
+
+impl MappingRow {
     pub fn chose(&self, field: &CustomField) -> bool {
         self.target == field.id.to_string()
     }
@@ -141,7 +148,7 @@ pub fn parse(
             errors.push(format!(
                 "{} ({}) cannot fill {} ({}): choose a field of a matching kind.",
                 r.label,
-                r.kind,
+                r.kind_words(),
                 field.label,
                 field.kind.label().to_lowercase()
             ));

@@ -108,7 +108,7 @@ backends_with_fakes! {
             ("email", "-", "Email: every sync needs it from Personio, so it cannot be changed."),
             ("position", "salary", "Job: Personio offers no attribute “salary” to fill it from."),
             ("position", "department", "Job: Personio offers no attribute “department” to fill it from."),
-            ("first_hired_on", LOCAL_ID, "Employee ID (standard) cannot fill Hire date: choose an attribute of a matching kind."),
+            ("first_hired_on", LOCAL_ID, "Employee ID (text) cannot fill Hire date: choose an attribute of a matching kind."),
             ("shoe_size", "-", "There is no built-in field “shoe_size”."),
         ];
         for (field, from, error) in cases {

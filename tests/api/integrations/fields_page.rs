@@ -94,7 +94,7 @@ backends_with_fakes! {
         let text = field(&app, "Notes", FieldKind::Text, &[]).await;
         let wrong_kind = m.post(PAGE, &[("key", "dynamic_70115"), ("target", date.as_str()), ("action", "save")]).await;
         assert_eq!(wrong_kind.status, 422);
-        assert!(wrong_kind.text(".mapping-errors").contains("Desk number (integer) cannot fill Started (date)"), "{}", wrong_kind.text(".alert"));
+        assert!(wrong_kind.text(".mapping-errors").contains("Desk number (number) cannot fill Started (date)"), "{}", wrong_kind.text(".alert"));
         let unknown_field = m.post(PAGE, &[("key", SHIRT), ("target", "999999"), ("action", "save")]).await;
         assert_eq!(unknown_field.status, 422);
         assert!(unknown_field.text(".mapping-errors").contains("T-shirt size: there is no such Roster field"));
