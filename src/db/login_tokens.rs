@@ -83,19 +83,38 @@ pub async fn cancel_all(tx: &mut Tx, person_id: i64) -> sqlx::Result<()> {
 /// Records a "forgot password" request and returns how many there were since `since` for
 /// this email and from this address, this one included.
 pub async fn record_reset_request(
-    db: &Db,
+    tx: &mut Tx,
     email_key: &str,
     ip: &str,
     since: OffsetDateTime,
 ) -> sqlx::Result<(i64, i64)> {
-    on_db!(db, p => sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "insert into password_reset_requests (email_key, ip, at) values ($1, $2, $3)")
-        .bind(email_key).bind(ip).bind(crate::db::now()).execute(p).await.map(|r| r.rows_affected()))?;
-    let by_email: i64 = on_db!(db, p => sqlx::query_scalar(
-        "select count(*) from password_reset_requests where email_key = $1 and at > $2")
-        .bind(email_key).bind(since).fetch_one(p).await)?;
-    let by_ip: i64 = on_db!(db, p => sqlx::query_scalar(
-        "select count(*) from password_reset_requests where ip = $1 and at > $2")
-        .bind(ip).bind(since).fetch_one(p).await)?;
-    Ok((by_email, by_ip))
+        .bind(email_key).bind(ip).bind(crate::db::now()).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query_as(
+        "select (select count(*) from password_reset_requests where email_key = $1 and at > $3), \
+                (select count(*) from password_reset_requests where ip = $2 and at > $3)")
+        .bind(email_key).bind(ip).bind(since).fetch_one(c).await)
+}
+
+/// Who a reset link for this email goes to: each active login with it (one per company), with
+/// what the mail says.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ResetCandidate {
+    pub id: i64,
+    pub company_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub company_name: String,
+}
+
+/// The active logins with this email (case-insensitive), oldest first.
+pub async fn reset_candidates(tx: &mut Tx, email_key: &str) -> sqlx::Result<Vec<ResetCandidate>> {
+    on_tx!(tx, c => sqlx::query_as(
+        "select p.id, p.company_id, p.email, p.first_name, co.name as company_name \
+         from people p join companies co on co.id = p.company_id \
+         where lower(p.email) = lower($1) and p.password_hash is not null and p.role is not null \
+           and p.active \
+         order by p.id")
+        .bind(email_key).fetch_all(c).await)
 }
