@@ -77,19 +77,11 @@ pub async fn create_login(
                 .next()
                 .unwrap_or("user")
                 .to_string();
-            let input = people::PersonInput {
-                email: email.as_str().to_string(),
-                first_name: first_name.unwrap_or(local),
-                last_name: last_name.unwrap_or_default(),
-                position: None,
-                department: None,
-                gender: None,
-                birth_date: None,
-                employee_number: None,
-                first_hired_on: None,
-                manager_id: None,
-                active: true,
-            };
+            let input = people::PersonInput::named(
+                email.as_str(),
+                &first_name.unwrap_or(local),
+                &last_name.unwrap_or_default(),
+            );
             if input.last_name.is_empty() {
                 bail!(
                     "{email} is not in the directory yet: give --first-name and --last-name to add them"

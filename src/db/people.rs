@@ -153,6 +153,25 @@ pub struct PersonInput {
     pub active: bool,
 }
 
+impl PersonInput {
+    /// An active person with a name and an email, and nothing else yet.
+    pub fn named(email: &str, first_name: &str, last_name: &str) -> PersonInput {
+        PersonInput {
+            email: email.to_string(),
+            first_name: first_name.to_string(),
+            last_name: last_name.to_string(),
+            position: None,
+            department: None,
+            gender: None,
+            birth_date: None,
+            employee_number: None,
+            first_hired_on: None,
+            manager_id: None,
+            active: true,
+        }
+    }
+}
+
 pub async fn insert(tx: &mut Tx, company_id: i64, p: &PersonInput) -> sqlx::Result<i64> {
     let now = crate::db::now();
     on_tx!(tx, c => sqlx::query_scalar(

@@ -54,18 +54,10 @@ async fn field(tx: &mut Tx, company: i64, label: &str, kind: FieldKind, choices:
 }
 
 async fn person(tx: &mut Tx, company: i64, first: &str, last: &str, active: bool) -> i64 {
+    let email = format!("{first}.{last}@counts.example").to_lowercase();
     let input = people::PersonInput {
-        email: format!("{first}.{last}@counts.example").to_lowercase(),
-        first_name: first.into(),
-        last_name: last.into(),
-        position: None,
-        department: None,
-        gender: None,
-        birth_date: None,
-        employee_number: None,
-        first_hired_on: None,
-        manager_id: None,
         active,
+        ..people::PersonInput::named(&email, first, last)
     };
     people::insert(tx, company, &input).await.unwrap()
 }

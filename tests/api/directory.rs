@@ -94,10 +94,9 @@ backends! {
         let mut tx = app.db.begin().await.unwrap();
         for i in 0..60 {
             let input = people::PersonInput {
-                email: format!("person{i:02}@acme.test"), first_name: format!("Person{i:02}"), last_name: "Zed".into(),
-                position: None, department: Some(if i % 2 == 0 { "Sales".into() } else { "Support".into() }),
-                gender: None, birth_date: None, employee_number: None, first_hired_on: None, manager_id: None,
+                department: Some(if i % 2 == 0 { "Sales".into() } else { "Support".into() }),
                 active: i != 7,
+                ..people::PersonInput::named(&format!("person{i:02}@acme.test"), &format!("Person{i:02}"), "Zed")
             };
             let id = people::insert(&mut tx, app.company_id, &input).await.unwrap();
             if i < 3 { groups::add_member(&mut tx, app.company_id, g, id).await.unwrap(); }
