@@ -101,20 +101,17 @@ begin
     return null;
 end $$;
 
--- People activated or deactivated move between the active and deactivated counts of every
--- choice they hold.
-create function field_value_counts_after_person_update() returns trigger language plpgsql as $$
+-- A person activated or deactivated moves between the active and deactivated counts of every
+-- choice they hold. Row-level with a WHEN clause, so the many updates that leave the status alone
+-- (every changed column of every synced person) call nothing.
+create function field_value_counts_after_person_active() returns trigger language plpgsql as $$
 begin
-    perform field_value_counts_add(array_agg(x.field_id), array_agg(x.value),
-                                   array_agg(0::bigint), array_agg(x.a))
-        from (select v.field_id, v.text_value as value,
-                     (n.active::int - o.active::int)::bigint as a
-              from old_rows o join new_rows n on n.id = o.id and n.active <> o.active
-              join person_field_values v on v.person_id = n.id
+    update field_value_counts c
+        set active = c.active + (case when new.active then 1 else -1 end)
+        from (select field_id, text_value as value from person_field_values where person_id = new.id
               union all
-              select c.field_id, c.choice, (n.active::int - o.active::int)::bigint
-              from old_rows o join new_rows n on n.id = o.id and n.active <> o.active
-              join person_field_choices c on c.person_id = n.id) x;
+              select field_id, choice from person_field_choices where person_id = new.id) x
+        where c.field_id = x.field_id and c.value = x.value;
     return null;
 end $$;
 
@@ -147,8 +144,8 @@ create trigger field_value_counts_choice_delete after delete on person_field_cho
 create trigger field_value_counts_choice_update after update on person_field_choices
     referencing old table as old_rows new table as new_rows
     for each statement execute function field_value_counts_after_choice_update();
-create trigger field_value_counts_person_update after update on people
-    referencing old table as old_rows new table as new_rows
-    for each statement execute function field_value_counts_after_person_update();
+create trigger field_value_counts_person_active after update of active on people
+    for each row when (old.active is distinct from new.active)
+    execute function field_value_counts_after_person_active();
 create trigger field_value_counts_person_delete before delete on people
     for each row execute function field_value_counts_before_person_delete();
