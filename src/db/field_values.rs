@@ -175,6 +175,77 @@ pub async fn set_by_id(
     Ok(())
 }
 
+/// Rows per statement of [`set_many`]: at most five binds a row, far below either backend's
+/// limit on parameters.
+const MANY_CHUNK: usize = 1000;
+
+/// Replaces many values at once, `(person id, field id, value)` each as [`set_by_id`] would
+/// (None clears it), in four statements per thousand: the sync's apply writes a mapped field for
+/// the whole company. One statement per value made each a round trip, and on PostgreSQL each ran
+/// the `field_value_counts` triggers once, updating the same counters thousands of times in one
+/// transaction (20,000 people: 6.5 s of triggers for 0.4 s of writes).
+pub async fn set_many(tx: &mut Tx, values: &[(i64, i64, Option<&FieldValue>)]) -> sqlx::Result<()> {
+    // One value per person and field, the last given (as one write each, in order, would leave).
+    let last: BTreeMap<(i64, i64), Option<&FieldValue>> =
+        values.iter().map(|&(p, f, v)| ((p, f), v)).collect();
+    let values: Vec<(i64, i64, Option<&FieldValue>)> =
+        last.into_iter().map(|((p, f), v)| (p, f, v)).collect();
+    for rows in values.chunks(MANY_CHUNK) {
+        for table in ["person_field_values", "person_field_choices"] {
+            on_tx!(tx, c => {
+                let mut q = sqlx::QueryBuilder::new(format!(
+                    "delete from {table} where (person_id, field_id) in (select * from ("));
+                q.push_values(rows, |mut b, (person, field, _)| {
+                    b.push_bind(*person).push_bind(*field);
+                });
+                q.push(") as v)");
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        type Single<'a> = (i64, i64, Option<&'a str>, Option<f64>, Option<Date>);
+        let mut singles: Vec<Single<'_>> = Vec::new();
+        let mut chosen: Vec<(i64, i64, &str)> = Vec::new();
+        for &(person, field, value) in rows {
+            match value {
+                None => {}
+                Some(FieldValue::Choices(cs)) => {
+                    chosen.extend(cs.iter().map(|c| (person, field, c.as_str())));
+                }
+                Some(FieldValue::Text(s) | FieldValue::Choice(s)) => {
+                    singles.push((person, field, Some(s.as_str()), None, None));
+                }
+                Some(FieldValue::Number(n)) => singles.push((person, field, None, Some(*n), None)),
+                Some(FieldValue::Date(d)) => singles.push((person, field, None, None, Some(*d))),
+            }
+        }
+        if !singles.is_empty() {
+            on_tx!(tx, c => {
+                let mut q = sqlx::QueryBuilder::new(
+                    "insert into person_field_values (person_id, field_id, text_value, number_value, date_value) ");
+                q.push_values(&singles, |mut b, (person, field, text, number, date)| {
+                    b.push_bind(*person).push_bind(*field).push_bind(*text).push_bind(*number)
+                        .push_bind(*date);
+                });
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+        // A choice listed twice in one value is one row.
+        chosen.sort_unstable();
+        chosen.dedup();
+        for part in chosen.chunks(MANY_CHUNK) {
+            on_tx!(tx, c => {
+                let mut q = sqlx::QueryBuilder::new(
+                    "insert into person_field_choices (person_id, field_id, choice) ");
+                q.push_values(part, |mut b, (person, field, choice)| {
+                    b.push_bind(*person).push_bind(*field).push_bind(*choice);
+                });
+                q.build().execute(c).await.map(|r| r.rows_affected())
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// The person's text custom field values, for their search key.
 pub async fn search_texts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<String>> {
     on_tx!(tx, c => sqlx::query_scalar(

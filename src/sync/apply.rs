@@ -11,6 +11,7 @@ use crate::{
         sync_runs::{self, Change, Note},
         synced_people,
     },
+    directory::FieldValue,
     session_store,
 };
 
@@ -100,14 +101,13 @@ async fn apply_fields(
             .collect();
         custom_fields::append_choices(tx, plan.company_id, id, &new).await?;
     }
-    let mut changed: Vec<i64> = Vec::new();
-    for f in &plan.field_values {
-        let Some(id) = person(f.person) else { continue };
-        field_values::set_by_id(tx, id, f.field_id, f.value.as_ref()).await?;
-        if changed.last() != Some(&id) {
-            changed.push(id);
-        }
-    }
+    let values: Vec<(i64, i64, Option<&FieldValue>)> = plan
+        .field_values
+        .iter()
+        .filter_map(|f| Some((person(f.person)?, f.field_id, f.value.as_ref())))
+        .collect();
+    field_values::set_many(tx, &values).await?;
+    let mut changed: Vec<i64> = values.iter().map(|v| v.0).collect();
     changed.sort_unstable();
     changed.dedup();
     for id in changed {

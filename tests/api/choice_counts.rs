@@ -171,3 +171,63 @@ backends! {
         }
     }
 }
+
+backends! {
+    async fn many_values_written_at_once_are_what_one_write_each_leaves(app) {
+        let company = app.company_id;
+        let mut tx = app.db.begin().await.unwrap();
+        let office = field(&mut tx, company, "Office", FieldKind::Choice, &["Berlin", "Paris"]).await;
+        let langs = field(&mut tx, company, "Languages", FieldKind::Choices, &["German", "French"]).await;
+        let nick = field(&mut tx, company, "Nickname", FieldKind::Text, &[]).await;
+        let desk = field(&mut tx, company, "Desk", FieldKind::Number, &[]).await;
+        let since = field(&mut tx, company, "Since", FieldKind::Date, &[]).await;
+        // Two people per case: the first written at once, the second one value at a time.
+        let mut pairs = Vec::new();
+        for i in 0..3 {
+            let a = person(&mut tx, company, &format!("Bulk{i}"), "Many", i != 2).await;
+            let b = person(&mut tx, company, &format!("One{i}"), "Many", i != 2).await;
+            pairs.push((a, b));
+        }
+        tx.commit().await.unwrap();
+        let berlin = FieldValue::Choice("Berlin".into());
+        let paris = FieldValue::Choice("Paris".into());
+        let both = FieldValue::Choices(vec!["German".into(), "French".into()]);
+        let french = FieldValue::Choices(vec!["French".into()]);
+        let text = FieldValue::Text("Ace".into());
+        let number = FieldValue::Number(12.5);
+        let date = FieldValue::Date(time::macros::date!(2024 - 02 - 29));
+        // What each person had before: the writes replace, clear and add.
+        let before: Vec<(i64, Option<&FieldValue>)> = vec![
+            (office, Some(&paris)), (langs, Some(&french)), (nick, Some(&text)),
+        ];
+        let writes: Vec<(usize, i64, Option<&FieldValue>)> = vec![
+            (0, office, Some(&berlin)), (0, langs, Some(&both)), (0, nick, None), (0, desk, Some(&number)),
+            (1, since, Some(&date)), (1, office, None), (1, office, Some(&paris)),
+            (2, langs, None), (2, office, Some(&berlin)),
+        ];
+        for &(a, b) in &pairs {
+            for &(f, v) in &before {
+                set(&app, a, f, v.cloned()).await;
+                set(&app, b, f, v.cloned()).await;
+            }
+        }
+        let bulk: Vec<(i64, i64, Option<&FieldValue>)> =
+            writes.iter().map(|&(i, f, v)| (pairs[i].0, f, v)).collect();
+        let mut tx = app.db.begin().await.unwrap();
+        field_values::set_many(&mut tx, &bulk).await.unwrap();
+        for &(i, f, v) in &writes {
+            field_values::set_by_id(&mut tx, pairs[i].1, f, v).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let fields = custom_fields::all(&app.db, company).await.unwrap();
+        for &(a, b) in &pairs {
+            let (va, vb) = (
+                field_values::of_person(&app.db, &fields, a).await.unwrap(),
+                field_values::of_person(&app.db, &fields, b).await.unwrap(),
+            );
+            assert_eq!(va, vb, "person {a} (at once) and {b} (one at a time)");
+        }
+        let rows = check(&app, "writing many values at once").await;
+        assert!(rows.contains(&(office, "Berlin".into(), 4, 2)), "{rows:?}");
+    }
+}
