@@ -105,6 +105,13 @@ pub async fn append_choices(
     Ok(())
 }
 
+/// The ids of the company's text fields (their values are in people's search keys).
+pub async fn text_field_ids(tx: &mut Tx, company_id: i64) -> sqlx::Result<Vec<i64>> {
+    on_tx!(tx, c => sqlx::query_scalar(
+        "select id from custom_fields where company_id = $1 and kind = 'text' order by id")
+        .bind(company_id).fetch_all(c).await)
+}
+
 /// Deletes a field with every value people have for it.
 pub async fn delete(tx: &mut Tx, company_id: i64, id: i64) -> sqlx::Result<bool> {
     for table in ["person_field_values", "person_field_choices"] {

@@ -84,7 +84,7 @@ pub async fn apply(tx: &mut Tx, plan: &Plan, run_id: i64) -> sqlx::Result<Vec<i6
 }
 
 /// The new choices, then the mapped custom field values (and the search keys of the people whose
-/// values changed, since text values are searched).
+/// text values changed, since text values are searched).
 async fn apply_fields(
     tx: &mut Tx,
     plan: &Plan,
@@ -107,7 +107,18 @@ async fn apply_fields(
         .filter_map(|f| Some((person(f.person)?, f.field_id, f.value.as_ref())))
         .collect();
     field_values::set_many(tx, &values).await?;
-    let mut changed: Vec<i64> = values.iter().map(|v| v.0).collect();
+    // Text values are searched: those people's search keys change (a choice field for the whole
+    // company changes none, so it costs no statement per person).
+    let texts = if values.is_empty() {
+        Vec::new()
+    } else {
+        custom_fields::text_field_ids(tx, plan.company_id).await?
+    };
+    let mut changed: Vec<i64> = values
+        .iter()
+        .filter(|v| texts.contains(&v.1))
+        .map(|v| v.0)
+        .collect();
     changed.sort_unstable();
     changed.dedup();
     for id in changed {

@@ -287,3 +287,20 @@ backends! {
         assert!(!field.choices.is_empty(), "the offices became choices");
     }
 }
+
+backends! {
+    async fn a_mapped_text_field_is_searchable_after_the_sync(app) {
+        let fake = FakePersonio::builder().roster(crowd()).start().await;
+        let ctx = connect(&app, &fake).await;
+        let def = Definition { label: "Shirt note".into(), kind: FieldKind::Text, choices: vec![] };
+        let mut tx = app.db.begin().await.unwrap();
+        let note = custom_fields::insert(&mut tx, app.company_id, &def).await.unwrap();
+        tx.commit().await.unwrap();
+        map(&app, vec![MappedField { key: SHIRT.into(), label: "T-shirt size".into(), field_id: note, add_choices: false }]).await;
+        sync(&app, &ctx).await;
+        let filter = people::Filter { search: Some("xl".into()), ..Default::default() };
+        let (rows, total) = people::list(&app.db, app.company_id, &filter, 50, 0, None).await.unwrap();
+        let xl = &synced(&app).await[3];
+        assert_eq!((total, rows.iter().map(|r| r.id).collect::<Vec<_>>()), (1, vec![xl.id]), "found by the synced text value");
+    }
+}
