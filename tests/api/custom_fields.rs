@@ -1,5 +1,6 @@
 //! Company custom fields (Settings › Company › Fields): each kind defined, set on the person form,
-//! shown on the person page, choice fields filtering the people list, text values found by the
+//! shown on the person page, choice fields filtering the people list, text values (typed, or filled
+//! by a sync) found by the
 //! search; bad definitions and bad values refused with a specific message and nothing stored;
 //! renaming keeps values; deleting says how many people lose a value; managers only.
 
@@ -236,5 +237,27 @@ backends! {
         assert_eq!((fields.len(), fields[0].label.as_str(), fields[0].choices.len()), (1, "Office", 1));
         let c = roster::db::companies::get(&app.db, app.company_id).await.unwrap().unwrap();
         assert_eq!(c.gender_choices, vec!["female", "male"]);
+    }
+}
+
+mod synced_text {
+    use super::*;
+    use crate::field_mapping::{connect, crowd, map, shirt_field, shirt_to, sync, synced};
+
+    backends! {
+        async fn a_mapped_text_field_is_searchable_after_the_sync(app) {
+            let fake = roster::fake::personio::FakePersonio::builder().roster(crowd()).start().await;
+            let ctx = connect(&app, &fake).await;
+            let def = roster::directory::fields::Definition { label: "Shirt note".into(), kind: roster::directory::FieldKind::Text, choices: vec![] };
+            let mut tx = app.db.begin().await.unwrap();
+            let field_id = custom_fields::insert(&mut tx, app.company_id, &def).await.unwrap();
+            tx.commit().await.unwrap();
+            map(&app, vec![roster::sync::mapping::MappedField { field_id, ..shirt_to(&shirt_field(&app, &[]).await, false) }]).await;
+            sync(&app, &ctx).await;
+            let filter = people::Filter { search: Some("xl".into()), ..Default::default() };
+            let (rows, total) = people::list(&app.db, app.company_id, &filter, 50, 0, None).await.unwrap();
+            let ids = (total, rows.iter().map(|r| r.id).collect::<Vec<_>>());
+            assert_eq!(ids, (1, vec![synced(&app).await[3].id]), "found by the synced text value");
+        }
     }
 }

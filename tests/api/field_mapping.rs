@@ -35,7 +35,7 @@ pub fn crowd() -> Vec<FakePerson> {
     people
 }
 
-async fn connect(app: &TestApp, fake: &FakePersonio) -> SyncContext {
+pub(crate) async fn connect(app: &TestApp, fake: &FakePersonio) -> SyncContext {
     let ctx = sync_context(app, Some(fake.base_url()), None, 100);
     let creds = Credentials::Personio {
         client_id: fake.client_id().into(),
@@ -47,7 +47,7 @@ async fn connect(app: &TestApp, fake: &FakePersonio) -> SyncContext {
     ctx
 }
 
-async fn sync(app: &TestApp, ctx: &SyncContext) -> Report {
+pub(crate) async fn sync(app: &TestApp, ctx: &SyncContext) -> Report {
     let req = Request {
         company_id: app.company_id,
         trigger: Trigger::Cli,
@@ -60,7 +60,7 @@ async fn sync(app: &TestApp, ctx: &SyncContext) -> Report {
 }
 
 /// A custom "T-shirt size" choice field with `choices`.
-async fn shirt_field(app: &TestApp, choices: &[&str]) -> CustomField {
+pub(crate) async fn shirt_field(app: &TestApp, choices: &[&str]) -> CustomField {
     choice_field(app, "T-shirt size", choices).await
 }
 
@@ -81,7 +81,7 @@ async fn choice_field(app: &TestApp, label: &str, choices: &[&str]) -> CustomFie
         .unwrap()
 }
 
-async fn map(app: &TestApp, fields: Vec<MappedField>) {
+pub(crate) async fn map(app: &TestApp, fields: Vec<MappedField>) {
     map_for(app, Provider::Personio, fields).await
 }
 
@@ -101,7 +101,7 @@ async fn map_for(app: &TestApp, provider: Provider, fields: Vec<MappedField>) {
     tx.commit().await.unwrap();
 }
 
-fn shirt_to(field: &CustomField, add_choices: bool) -> MappedField {
+pub(crate) fn shirt_to(field: &CustomField, add_choices: bool) -> MappedField {
     MappedField {
         key: SHIRT.into(),
         label: "T-shirt size".into(),
@@ -110,7 +110,7 @@ fn shirt_to(field: &CustomField, add_choices: bool) -> MappedField {
     }
 }
 
-async fn synced(app: &TestApp) -> Vec<Person> {
+pub(crate) async fn synced(app: &TestApp) -> Vec<Person> {
     people::all(&app.db, app.company_id)
         .await
         .unwrap()
@@ -285,22 +285,5 @@ backends! {
         assert_eq!(changes.iter().filter(|c| c.field == "field:Office").count(), checked);
         let field = custom_fields::get(&app.db, app.company_id, field.id).await.unwrap().unwrap();
         assert!(!field.choices.is_empty(), "the offices became choices");
-    }
-}
-
-backends! {
-    async fn a_mapped_text_field_is_searchable_after_the_sync(app) {
-        let fake = FakePersonio::builder().roster(crowd()).start().await;
-        let ctx = connect(&app, &fake).await;
-        let def = Definition { label: "Shirt note".into(), kind: FieldKind::Text, choices: vec![] };
-        let mut tx = app.db.begin().await.unwrap();
-        let note = custom_fields::insert(&mut tx, app.company_id, &def).await.unwrap();
-        tx.commit().await.unwrap();
-        map(&app, vec![MappedField { key: SHIRT.into(), label: "T-shirt size".into(), field_id: note, add_choices: false }]).await;
-        sync(&app, &ctx).await;
-        let filter = people::Filter { search: Some("xl".into()), ..Default::default() };
-        let (rows, total) = people::list(&app.db, app.company_id, &filter, 50, 0, None).await.unwrap();
-        let xl = &synced(&app).await[3];
-        assert_eq!((total, rows.iter().map(|r| r.id).collect::<Vec<_>>()), (1, vec![xl.id]), "found by the synced text value");
     }
 }
