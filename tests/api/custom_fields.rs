@@ -1,8 +1,8 @@
 //! Company custom fields (Settings › Company › Fields): each kind defined, set on the person form,
-//! shown on the person page, choice fields filtering the people list, text values (typed, or filled
-//! by a sync) found by the
-//! search; bad definitions and bad values refused with a specific message and nothing stored;
-//! renaming keeps values; deleting says how many people lose a value; managers only.
+//! shown on the person page, choice fields filtering the people list, text values (typed, or
+//! filled by a sync) found by the search; bad definitions and bad values refused with a specific
+//! message and nothing stored; renaming keeps values; deleting says how many people lose a value;
+//! managers only.
 
 use roster::db::{custom_fields, field_values, people};
 
