@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use super::{browser, click, log_in_at, text_of};
+use super::{browser, click, log_in_at, text_of, wait_for_query};
 use crate::helpers::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,6 +58,8 @@ async fn a_manager_logs_in_searches_and_opens_a_person() {
         .click()
         .await
         .unwrap();
+    // The list before the search has a count too: read it only on the searched page.
+    wait_for_query(&b, "q=hoff").await;
     b.wait().for_element(Locator::Css("p.count")).await.unwrap();
     let count = b
         .find(Locator::Css("p.count"))

@@ -84,3 +84,20 @@ pub async fn click(b: &fantoccini::Client, css: &str) {
         .await
         .unwrap();
 }
+
+/// Waits until the browser is at an address whose query contains `part`: after a click that
+/// submits a form, the old page (whose elements a later wait could find) is gone only then.
+pub async fn wait_for_query(b: &fantoccini::Client, part: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let url = b.current_url().await.unwrap();
+        if url.query().unwrap_or_default().contains(part) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never got to ?{part}: at {url}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
