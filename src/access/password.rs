@@ -61,7 +61,7 @@ async fn record_and_send(db: &Db, email: &str, ip: &str) -> anyhow::Result<Reset
     let to = if by_email > MAX_RESETS_PER_EMAIL || email_key.is_empty() {
         Vec::new()
     } else {
-        login_tokens::reset_candidates(&mut tx, &email_key).await?
+        people::reset_candidates(&mut tx, &email_key).await?
     };
     for person in to {
         let (token, hash) = new_token();

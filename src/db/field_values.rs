@@ -145,42 +145,15 @@ pub async fn set_by_id(
     field_id: i64,
     value: Option<&FieldValue>,
 ) -> sqlx::Result<()> {
-    for table in ["person_field_values", "person_field_choices"] {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "delete from {table} where person_id = $1 and field_id = $2"
-        ));
-        on_tx!(tx, c => sqlx::query(sql).bind(person_id).bind(field_id)
-            .execute(c).await.map(|r| r.rows_affected()))?;
-    }
-    let (text, number, date) = match value {
-        None => return Ok(()),
-        Some(FieldValue::Choices(chosen)) => {
-            for choice in chosen {
-                on_tx!(tx, c => sqlx::query(
-                    "insert into person_field_choices (person_id, field_id, choice) values ($1, $2, $3)")
-                    .bind(person_id).bind(field_id).bind(choice)
-                    .execute(c).await.map(|r| r.rows_affected()))?;
-            }
-            return Ok(());
-        }
-        Some(FieldValue::Text(s) | FieldValue::Choice(s)) => (Some(s.as_str()), None, None),
-        Some(FieldValue::Number(n)) => (None, Some(*n), None),
-        Some(FieldValue::Date(d)) => (None, None, Some(*d)),
-    };
-    on_tx!(tx, c => sqlx::query(
-        "insert into person_field_values (person_id, field_id, text_value, number_value, date_value) \
-         values ($1, $2, $3, $4, $5)")
-        .bind(person_id).bind(field_id).bind(text).bind(number).bind(date)
-        .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    set_many(tx, &[(person_id, field_id, value)]).await
 }
 
 /// Rows per statement of [`set_many`]: at most five binds a row, far below either backend's
 /// limit on parameters.
 const MANY_CHUNK: usize = 1000;
 
-/// Replaces many values at once, `(person id, field id, value)` each as [`set_by_id`] would
-/// (None clears it), in four statements per thousand: the sync's apply writes a mapped field for
+/// Replaces values, `(person id, field id, value)` each (None clears it), in four statements per
+/// thousand; [`set_by_id`] is this for one value. Many at once: the sync's apply writes a mapped field for
 /// the whole company. One statement per value made each a round trip, and on PostgreSQL each ran
 /// the `field_value_counts` triggers once, updating the same counters thousands of times in one
 /// transaction (20,000 people: 6.5 s of triggers for 0.4 s of writes).

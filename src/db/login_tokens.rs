@@ -96,25 +96,3 @@ pub async fn record_reset_request(
                 (select count(*) from password_reset_requests where ip = $2 and at > $3)")
         .bind(email_key).bind(ip).bind(since).fetch_one(c).await)
 }
-
-/// Who a reset link for this email goes to: each active login with it (one per company), with
-/// what the mail says.
-#[derive(Debug, sqlx::FromRow)]
-pub struct ResetCandidate {
-    pub id: i64,
-    pub company_id: i64,
-    pub email: String,
-    pub first_name: String,
-    pub company_name: String,
-}
-
-/// The active logins with this email (case-insensitive), oldest first.
-pub async fn reset_candidates(tx: &mut Tx, email_key: &str) -> sqlx::Result<Vec<ResetCandidate>> {
-    on_tx!(tx, c => sqlx::query_as(
-        "select p.id, p.company_id, p.email, p.first_name, co.name as company_name \
-         from people p join companies co on co.id = p.company_id \
-         where lower(p.email) = lower($1) and p.password_hash is not null and p.role is not null \
-           and p.active \
-         order by p.id")
-        .bind(email_key).fetch_all(c).await)
-}

@@ -33,13 +33,39 @@ pub struct LoginCandidate {
     pub password_hash: String,
 }
 
+/// People `p` who may log in with the email `$1` (case-insensitive): active, with a password
+/// and a role. Logging in and asking for a reset link find the same people.
+const LOGIN_WITH_EMAIL: &str = "lower(p.email) = lower($1) and p.password_hash is not null \
+    and p.role is not null and p.active";
+
 /// Active people with a login and this email (case-insensitive), oldest first.
 pub async fn login_candidates(db: &Db, email: &str) -> sqlx::Result<Vec<LoginCandidate>> {
-    on_db!(db, p => sqlx::query_as(
-        "select id, company_id, password_hash from people \
-         where lower(email) = lower($1) and password_hash is not null and role is not null and active \
-         order by id")
-        .bind(email).fetch_all(p).await)
+    let sql = sqlx::AssertSqlSafe(format!(
+        "select p.id, p.company_id, p.password_hash from people p \
+         where {LOGIN_WITH_EMAIL} order by p.id"
+    ));
+    on_db!(db, p => sqlx::query_as(sql).bind(email).fetch_all(p).await)
+}
+
+/// Who a reset link for this email goes to: each person who may log in with it (one per
+/// company), with what the mail says.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ResetCandidate {
+    pub id: i64,
+    pub company_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub company_name: String,
+}
+
+/// [`login_candidates`] with their names and companies, inside the reset request's transaction.
+pub async fn reset_candidates(tx: &mut Tx, email: &str) -> sqlx::Result<Vec<ResetCandidate>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "select p.id, p.company_id, p.email, p.first_name, co.name as company_name \
+         from people p join companies co on co.id = p.company_id \
+         where {LOGIN_WITH_EMAIL} order by p.id"
+    ));
+    on_tx!(tx, c => sqlx::query_as(sql).bind(email).fetch_all(c).await)
 }
 
 /// Who is logged in: what every page needs to know about the current user.

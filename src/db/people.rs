@@ -231,8 +231,8 @@ pub async fn find_by_email(db: &Db, company_id: i64, email: &str) -> sqlx::Resul
 }
 
 pub use super::logins::{
-    LoginCandidate, SESSION_PERSON_COLUMNS, SessionPerson, login_candidates, session_person,
-    set_login,
+    LoginCandidate, ResetCandidate, SESSION_PERSON_COLUMNS, SessionPerson, login_candidates,
+    reset_candidates, session_person, set_login,
 };
 
 /// How many people a company has (for the demo's idempotence and the dashboard).
